@@ -1,0 +1,3 @@
+from ungpho.cli import main
+
+raise SystemExit(main())

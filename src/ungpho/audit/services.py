@@ -1,0 +1,78 @@
+"""Append entries to the audit log inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+
+from ungpho.audit.models import AuditEntry
+from ungpho.core.audit.chain import GENESIS_HASH, entry_hash
+
+#: Key of the PostgreSQL advisory lock that serialises appends (SQLite's IMMEDIATE
+#: transactions already serialise writers).
+AUDIT_LOCK_KEY = 0x756E6770686F  # "ungpho"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a write: a user, a station (by code) or the system itself."""
+
+    kind: str
+    label: str
+
+    @classmethod
+    def of(cls, who) -> Actor:
+        if isinstance(who, Actor):
+            return who
+        if who is None:
+            return SYSTEM
+        if hasattr(who, "get_username"):
+            return cls("user", who.get_username())
+        return cls("station", who.code)
+
+
+SYSTEM = Actor("system", "system")
+
+
+def snapshot(instance: models.Model | None, fields: list[str] | None = None) -> dict | None:
+    """JSON-safe dict of a model's concrete field values (foreign keys as ids)."""
+    if instance is None:
+        return None
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if fields is None or field.name in fields:
+            data[field.attname] = getattr(instance, field.attname)
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def audit_record(*, by, action: str, obj: models.Model | None = None, object_type: str = "",
+                 object_id: str = "", before: dict | None = None,
+                 after: dict | None = None) -> AuditEntry:
+    """Append one entry; must run inside the transaction of the write it records."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the writing transaction")
+    actor = Actor.of(by)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
+    last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
+    entry = AuditEntry(
+        seq=(last["seq"] + 1) if last else 1,
+        at=dt.datetime.now(dt.UTC),
+        actor_kind=actor.kind,
+        actor=actor.label,
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=object_id or (str(obj.pk) if obj is not None else ""),
+        before=before,
+        after=after,
+        previous_hash=last["hash"] if last else GENESIS_HASH,
+    )
+    entry.hash = entry_hash(previous_hash=entry.previous_hash, payload=entry.payload())
+    entry.save()
+    return entry
+

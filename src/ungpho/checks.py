@@ -1,0 +1,144 @@
+"""``ungpho check``: configuration and connectivity, each problem with how to fix it."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import threading
+from dataclasses import asdict, dataclass
+
+from ungpho import env
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_settings() -> tuple[list[CheckResult], bool]:
+    """Problems with the environment, and whether Django could load at all."""
+    problems = [CheckResult("settings", False, message, "remove or rename the variable")
+                for message in env.unknown_variables()]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ungpho.settings")
+    import django
+
+    try:
+        django.setup()
+    except env.ConfigError as error:
+        failed = CheckResult("settings", False, str(error), "fix the variable named")
+        return [*problems, failed], False
+    return problems or [CheckResult("settings", True, "environment read without problems")], True
+
+
+def check_data_dir() -> CheckResult:
+    from django.conf import settings
+
+    path = settings.DATA_DIR
+    if not os.access(path, os.W_OK):
+        return CheckResult("data dir", False, f"{path} is not writable",
+                           "set UNGPHO_DATA_DIR to a folder this user can write")
+    return CheckResult("data dir", True, str(path))
+
+
+def check_database() -> CheckResult:
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    where = connection.settings_dict
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        if connection.vendor == "postgresql":
+            fix = (f"is PostgreSQL running on {where['HOST'] or 'localhost'}:"
+                   f"{where['PORT'] or 5432} and does database {where['NAME']!r} exist? "
+                   f"(createdb -h HOST -U USER {where['NAME']}); or unset DATABASE_URL for SQLite")
+        else:
+            fix = "check that UNGPHO_DATA_DIR is a writable folder"
+        return CheckResult("database", False, first_line, fix)
+    version = ".".join(map(str, connection.Database.sqlite_version_info)) if (
+        connection.vendor == "sqlite") else str(connection.pg_version)
+    return CheckResult("database", True, f"{connection.vendor} {version} ({where['NAME']})")
+
+
+def check_migrations() -> CheckResult:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        return CheckResult("migrations", False, f"{len(plan)} migrations not applied",
+                           "run: ungpho migrate")
+    return CheckResult("migrations", True, "all applied")
+
+
+def check_mqtt(timeout_s: float = 5.0) -> CheckResult:
+    from django.conf import settings
+
+    if not settings.MQTT:
+        return CheckResult("mqtt", True, "off (set MQTT_URL to receive readings over MQTT)")
+    import paho.mqtt.client as mqtt
+
+    where = f"{settings.MQTT['host']}:{settings.MQTT['port']}"
+    connected = threading.Event()
+    outcome: list[str] = []
+
+    def on_connect(client, userdata, flags, reason_code, properties):
+        outcome.append(str(reason_code))
+        connected.set()
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    if settings.MQTT.get("username"):
+        client.username_pw_set(settings.MQTT["username"], settings.MQTT.get("password"))
+    client.on_connect = on_connect
+    try:
+        client.connect(settings.MQTT["host"], settings.MQTT["port"], keepalive=10)
+    except OSError as error:
+        return CheckResult("mqtt", False, f"cannot reach {where}: {error}",
+                           "start the broker or correct MQTT_URL")
+    client.loop_start()
+    try:
+        if not connected.wait(timeout_s):
+            return CheckResult("mqtt", False, f"no answer from {where} in {timeout_s:g} s",
+                               "is it an MQTT broker? check MQTT_URL")
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    if outcome[0] != "Success":
+        return CheckResult("mqtt", False, f"{where} refused: {outcome[0]}",
+                           "check the user and password in MQTT_URL")
+    return CheckResult("mqtt", True, f"connected to {where}")
+
+
+def check_email() -> CheckResult:
+    from django.conf import settings
+
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        return CheckResult("smtp", True, f"off: e-mails are written to {settings.EMAIL_FILE_PATH}"
+                                         " (set EMAIL_URL to send them)")
+    where = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    smtp_class = smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP
+    try:
+        with smtp_class(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=5) as smtp:
+            smtp.noop()
+    except (OSError, smtplib.SMTPException) as error:
+        return CheckResult("smtp", False, f"cannot talk to {where}: {error}",
+                           "start the mail server or correct EMAIL_URL")
+    return CheckResult("smtp", True, f"{where} answers")
+
+
+def run_checks() -> list[CheckResult]:
+    results, loaded = check_settings()
+    if not loaded:
+        return results
+    results += [check_data_dir(), check_database()]
+    if results[-1].ok:
+        results.append(check_migrations())
+    return results + [check_mqtt(), check_email()]

@@ -1,0 +1,1 @@
+"""Functional core: pure Python and numpy, no Django, no database."""

@@ -1,0 +1,116 @@
+"""``ungpho demo``: realistic Vietnamese demo data, loaded idempotently.
+
+A second run changes nothing but adds the readings of the hours since the first. Every write
+goes through the services, so the demo also fills the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TextIO
+
+from ungpho.accounts.roles import Role
+from ungpho.accounts.services import user_upsert
+from ungpho.audit.services import Actor
+from ungpho.core.formats.readings_json import ParsedReading
+from ungpho.geo.selectors import province_for_point
+from ungpho.monitoring.models import Reading
+from ungpho.monitoring.services import (
+    parameter_upsert,
+    readings_ingest,
+    station_token_issue,
+    station_upsert,
+    threshold_set,
+)
+from ungpho.monitoring.tokens import token_digest
+from ungpho.preparedness.services import facility_upsert
+
+DEMO = Actor("system", "demo")
+DEMO_PASSWORD = "ungpho-demo-2026"
+#: Demo only: a fixed, published token so the README's curl example works.
+DEMO_TOKEN = "ung_demo_QN-GAMMA-01"
+
+# (code, name, owner, lat, lon, background µSv/h)
+STATIONS = [
+    ("HN-GAMMA-01", "Trạm quan trắc phóng xạ môi trường Hà Nội",
+     "Cục An toàn bức xạ và hạt nhân", 21.0285, 105.8542, 0.14),
+    ("DN-GAMMA-01", "Trạm quan trắc phóng xạ môi trường Đà Nẵng",
+     "Cục An toàn bức xạ và hạt nhân", 16.0544, 108.2022, 0.11),
+    ("HCM-GAMMA-01", "Trạm quan trắc phóng xạ môi trường TP. Hồ Chí Minh",
+     "Cục An toàn bức xạ và hạt nhân", 10.7769, 106.7009, 0.09),
+    ("QN-GAMMA-01", "Trạm quan trắc phóng xạ Hải Hà (Quảng Ninh)",
+     "Bộ Quốc phòng — Binh chủng Hóa học", 21.4500, 107.7500, 0.12),
+    ("LD-GAMMA-01", "Trạm quan trắc phóng xạ Đà Lạt (Lâm Đồng)",
+     "Viện Năng lượng nguyên tử Việt Nam", 11.9404, 108.4583, 0.16),
+]
+FACILITIES = [
+    ("bachmai-ydhn", "Trung tâm Y học hạt nhân và Ung bướu — Bệnh viện Bạch Mai",
+     "Bệnh viện Bạch Mai", 21.0006, 105.8408),
+    ("vien-nchn-dalat", "Viện Nghiên cứu hạt nhân (Lò phản ứng hạt nhân Đà Lạt)",
+     "Viện Năng lượng nguyên tử Việt Nam", 11.9516, 108.4435),
+]
+LIMIT_USV_H = 0.5
+#: The Hải Hà station's last readings climb over the limit, which opens a report.
+SPIKE_USV_H = (0.38, 0.61, 0.84)
+
+
+def _province(lat: float, lon: float) -> str:
+    province = province_for_point(lat_deg=lat, lon_deg=lon)
+    if province is None:
+        raise RuntimeError(f"demo point {lat}, {lon} is in no province")
+    return province.code
+
+
+def _series(background: float, end: dt.datetime, hours: int, spike: tuple[float, ...] = ()):
+    """Five-minute background with a daily wobble, deterministic for a given ``end``."""
+    count = hours * 12
+    for i in range(count):
+        moment = end - dt.timedelta(minutes=5 * (count - 1 - i))
+        wobble = 0.08 * math.sin(moment.timestamp() / 86400 * 2 * math.pi)
+        jitter = 0.03 * math.sin(moment.timestamp() / 997.0)
+        value = round(background * (1 + wobble + jitter), 3)
+        from_end = count - 1 - i
+        if from_end < len(spike):
+            value = spike[len(spike) - 1 - from_end]
+        yield moment, value
+
+
+def demo_load(*, out: TextIO, hours: int = 24) -> None:
+    gamma = parameter_upsert(code="GammaDR", name_vi="Suất liều gamma môi trường",
+                             name_en="Ambient gamma dose rate", unit="µSv/h", by=DEMO)
+    for code, name, licensee, lat, lon in FACILITIES:
+        facility_upsert(code=code, name=name, licensee=licensee, lat=lat, lon=lon,
+                        province_code=_province(lat, lon), by=DEMO)
+    qn, hn = _province(21.4500, 107.7500), _province(21.0285, 105.8542)
+    accounts = [
+        ("trucban", "Trực ban NACCET (Nguyễn Văn An)", Role.NATIONAL_DUTY, None, ()),
+        ("bch.quangninh", "Ban chỉ huy tỉnh Quảng Ninh", Role.PROVINCIAL_COMMAND, qn, ()),
+        ("bch.hanoi", "Ban chỉ huy TP Hà Nội", Role.PROVINCIAL_COMMAND, hn, ()),
+        ("coso.bachmai", "Cơ sở: Bệnh viện Bạch Mai", Role.FACILITY_OPERATOR, None,
+         ("bachmai-ydhn",)),
+        ("quantri", "Quản trị hệ thống", Role.ADMINISTRATOR, None, ()),
+    ]
+    for username, full_name, role, province, facilities in accounts:
+        user_upsert(username=username, password=DEMO_PASSWORD, role=role, full_name=full_name,
+                    email=f"{username}@ungpho.example", province_code=province,
+                    facility_codes=facilities, by=DEMO)
+
+    end = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    for code, name, owner, lat, lon, background in STATIONS:
+        station = station_upsert(code=code, name=name, owner=owner, lat=lat, lon=lon,
+                                 province_code=_province(lat, lon), by=DEMO)
+        threshold_set(station=station, parameter=gamma, limit_value=LIMIT_USV_H, by=DEMO,
+                      basis="Ngưỡng cảnh báo vận hành của trạm (demo) / station alarm (demo)")
+        if code == "QN-GAMMA-01" and station.token_sha256 != token_digest(DEMO_TOKEN):
+            station_token_issue(station=station, token=DEMO_TOKEN, by=DEMO)
+        spike = SPIKE_USV_H if code == "QN-GAMMA-01" else ()
+        readings = [ParsedReading(i, "GammaDR", moment, value, "µSv/h")
+                    for i, (moment, value) in enumerate(_series(background, end, hours, spike))]
+        readings_ingest(station=station, readings=readings, via=Reading.Via.HTTP)
+
+    out.write("Dữ liệu mẫu đã sẵn sàng / demo data loaded.\n")
+    out.write(f"Tài khoản / logins (mật khẩu / password: {DEMO_PASSWORD}):\n")
+    for username, full_name, role, *_ in accounts:
+        out.write(f"  {username:<15} {role.value:<19} {full_name}\n")
+    out.write(f"Mã trạm / station token (QN-GAMMA-01): {DEMO_TOKEN}\n")

@@ -1,0 +1,211 @@
+"""Settings read from the environment through small strict helpers.
+
+Every helper raises :class:`ConfigError` naming the variable, what was wrong and how to fix
+it; ``ungpho check`` and start-up print that message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+#: Every variable ungpho reads. An unknown ``UNGPHO_*`` variable is a typo until proven otherwise.
+KNOWN_VARIABLES = {
+    "DATABASE_URL": "database; unset = SQLite under UNGPHO_DATA_DIR",
+    "SECRET_KEY": "Django secret key; unset = a key generated once into the data dir",
+    "UNGPHO_DATA_DIR": "where the SQLite database, mail files and drop folder live (./var)",
+    "MQTT_URL": "mqtt://host:port of the telemetry broker; unset = MQTT off",
+    "EMAIL_URL": "smtp://user:pass@host:port (smtp+ssl://, ?starttls=1); unset = .eml files",
+    "EMAIL_FROM": "sender address of notifications",
+    "ALLOWED_HOSTS": "comma-separated host names the web server answers to",
+    "DEBUG": "1 for development error pages; never in production",
+    "UNGPHO_WORKER_POLL_S": "seconds between two worker passes (2)",
+    "UNGPHO_OUTBOX_LEASE_S": "seconds before a claimed but unfinished send is retried (300)",
+    "UNGPHO_SMTP_TIMEOUT_S": "seconds an SMTP conversation may stall (60)",
+    "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
+    "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
+    "UNGPHO_TEST_BROWSER": "tests: path to Chromium for browser tests",
+}
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message says which, why and how to fix it."""
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={value!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={value!r} is not a number: give seconds, e.g. {name}={default:g}.") from None
+    if number < minimum:
+        raise ConfigError(f"{name}={value!r} must be at least {minimum:g}.")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = env_str(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
+    """Messages for ``UNGPHO_*`` variables that ungpho does not read (likely typos)."""
+    environ = os.environ if environ is None else environ
+    messages = []
+    for name in sorted(environ):
+        if name.startswith("UNGPHO_") and name not in KNOWN_VARIABLES:
+            close = difflib.get_close_matches(name, KNOWN_VARIABLES, n=1)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            messages.append(f"Unknown setting {name}.{hint} Known: {', '.join(KNOWN_VARIABLES)}.")
+    return messages
+
+
+def data_dir() -> Path:
+    path = Path(env_str("UNGPHO_DATA_DIR", "var") or "var").expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"UNGPHO_DATA_DIR={path} exists but is not a folder: point it elsewhere.")
+    return path
+
+
+def database_from_url(url: str | None, *, sqlite_path: Path) -> dict:
+    """Django ``DATABASES['default']`` from ``DATABASE_URL``.
+
+    ``None`` gives the embedded default: SQLite in WAL mode with a busy timeout and IMMEDIATE
+    transactions, so concurrent writers (web + worker) queue instead of failing.
+    """
+    if url is None:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(sqlite_path),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "TEST": {"NAME": str(sqlite_path.with_name("test.sqlite3"))},
+        }
+    how = "Expected postgresql://USER[:PASSWORD]@HOST[:PORT]/NAME or sqlite:///PATH."
+    parts = urlsplit(url)
+    if parts.scheme in {"sqlite", "sqlite3"}:
+        path = unquote(parts.path)
+        if not path or path == "/":
+            raise ConfigError(f"DATABASE_URL={url!r} names no database file. {how}")
+        return database_from_url(None, sqlite_path=Path(path))
+    if parts.scheme not in {"postgres", "postgresql", "postgresql+psycopg"}:
+        raise ConfigError(
+            f"DATABASE_URL has unsupported scheme {parts.scheme!r}. {how}"
+        )
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ConfigError(f"DATABASE_URL={url!r} names no database after the host. {how}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"DATABASE_URL={url!r} has a port that is not a number. {how}") from None
+    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 5, **options},
+    }
+
+
+def email_from_url(url: str | None, *, mail_dir: Path) -> dict[str, object]:
+    """Django e-mail settings from ``EMAIL_URL``; ``None`` writes .eml files into ``mail_dir``."""
+    timeout_s = env_float("UNGPHO_SMTP_TIMEOUT_S", 60.0, minimum=0.1)
+    if url is None:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+        }
+    how = "Expected smtp://[USER:PASSWORD@]HOST:PORT[?starttls=1] or smtp+ssl://..."
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtp+ssl"}:
+        raise ConfigError(f"EMAIL_URL has unsupported scheme {parts.scheme!r}. {how}")
+    if not parts.hostname:
+        raise ConfigError(f"EMAIL_URL={url!r} names no host. {how}")
+    try:
+        port = parts.port or (465 if parts.scheme == "smtp+ssl" else 25)
+    except ValueError:
+        raise ConfigError(f"EMAIL_URL={url!r} has a port that is not a number. {how}") from None
+    query = parse_qs(parts.query)
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
+        "EMAIL_USE_TLS": query.get("starttls", ["0"])[-1] in {"1", "true", "yes"},
+        "EMAIL_TIMEOUT": timeout_s,
+    }
+
+
+def mqtt_from_url(url: str | None) -> dict[str, object] | None:
+    """``{"host", "port", "username", "password"}`` from ``MQTT_URL``; ``None`` = MQTT off."""
+    if url is None:
+        return None
+    how = "Expected mqtt://[USER:PASSWORD@]HOST[:PORT], e.g. mqtt://127.0.0.1:1883."
+    parts = urlsplit(url)
+    if parts.scheme != "mqtt":
+        raise ConfigError(f"MQTT_URL has unsupported scheme {parts.scheme!r}. {how}")
+    if not parts.hostname:
+        raise ConfigError(f"MQTT_URL={url!r} names no host. {how}")
+    try:
+        port = parts.port or 1883
+    except ValueError:
+        raise ConfigError(f"MQTT_URL={url!r} has a port that is not a number. {how}") from None
+    return {
+        "host": parts.hostname,
+        "port": port,
+        "username": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+    }
+
+
+def secret_key(path: Path) -> str:
+    """``SECRET_KEY`` from the environment, else one generated once and kept in the data dir."""
+    value = env_str("SECRET_KEY")
+    if value is not None:
+        if len(value) < 32:
+            raise ConfigError("SECRET_KEY is shorter than 32 characters: use a long random one.")
+        return value
+    if path.exists():
+        return path.read_text().strip()
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

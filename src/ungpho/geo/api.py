@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from ungpho.core.geo.provinces import DATA_FILE, DATA_PACKAGE
+from ungpho.geo.selectors import province_for_point, province_list
+
+router = Router(tags=["geo"])
+
+
+@lru_cache(maxsize=1)
+def _boundaries_geojson() -> bytes:
+    return files(DATA_PACKAGE).joinpath(*DATA_FILE).read_bytes()
+
+
+@router.get("/provinces", summary="34 tỉnh, thành phố / The 34 provincial units")
+def provinces(request: HttpRequest):
+    """The provincial units in force since 2025-07-01 with their administrative centres."""
+    return [
+        {"code": p.code, "name_vi": p.name_vi, "name_en": p.name_en, "kind": p.kind,
+         "centre_vi": p.centre_vi, "centre": {"lat": p.centre_lat, "lon": p.centre_lon},
+         "former": p.former, "population": p.population, "area_km2": p.area_km2}
+        for p in province_list()
+    ]
+
+
+@router.get("/provinces/boundaries", summary="Ranh giới tỉnh (GeoJSON) / Province boundaries")
+def province_boundaries(request: HttpRequest):
+    """Simplified boundaries as GeoJSON (see the data's PROVENANCE.md: not legal boundaries)."""
+    response = HttpResponse(_boundaries_geojson(), content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@router.get("/province-at", summary="Tỉnh chứa một điểm / Province containing a point",
+            response={200: dict, 404: dict})
+def province_at_point(request: HttpRequest, lat: float, lon: float):
+    province = province_for_point(lat_deg=lat, lon_deg=lon)
+    if province is None:
+        return 404, {"errors": [{"field": "lat,lon", "message": "not inside any province"}]}
+    return 200, {"code": province.code, "name_vi": province.name_vi, "name_en": province.name_en}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "ungpho.incidents"
+    verbose_name = "Sự cố / Incidents"

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from django.db import IntegrityError, transaction
+
+from ungpho.audit.services import audit_record, snapshot
+from ungpho.core.monitoring.threshold import ThresholdDecision
+from ungpho.incidents.models import IncidentReport
+
+#: How many of the latest exceeding readings a report keeps as evidence.
+EVIDENCE_KEEP = 50
+
+_TRACKED = ["status", "peak_value", "latest_value", "updated_at"]
+
+
+def _evidence_row(*, observed_at: dt.datetime, value: float, limit: float) -> dict:
+    return {"time": observed_at.isoformat(), "value": value, "limit": limit}
+
+
+@transaction.atomic
+def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, province_code: str,
+                                   lat: float, lon: float, observed_at: dt.datetime,
+                                   decision: ThresholdDecision, by=None,
+                                   ) -> tuple[IncidentReport, bool]:
+    """Open a report for an exceedance, or add the reading to the station's open report.
+
+    Returns the report and whether it was opened now. Opening it also puts the notifications
+    into the outbox, in the same transaction, so a report is never without its messages.
+    """
+    from ungpho.alerts.services import notifications_enqueue_for_incident
+
+    now = dt.datetime.now(dt.UTC)
+    evidence = _evidence_row(observed_at=observed_at, value=decision.value, limit=decision.limit)
+    open_reports = IncidentReport.objects.select_for_update().filter(
+        station_id=station_id, parameter_id=parameter_id, status=IncidentReport.Status.OPEN)
+    report = open_reports.first()
+    if report is None:
+        try:
+            with transaction.atomic():
+                report = IncidentReport.objects.create(
+                    source=IncidentReport.Source.THRESHOLD, province_id=province_code,
+                    station_id=station_id, parameter_id=parameter_id, lat=lat, lon=lon,
+                    first_information_at=now, opened_at=now, updated_at=now,
+                    peak_value=decision.value, latest_value=decision.value,
+                    decision=asdict(decision), evidence=[evidence])
+        except IntegrityError:  # another ingest opened it a moment ago
+            report = open_reports.get()
+        else:
+            audit_record(by=by, action="incident.open", obj=report, after=snapshot(report))
+            notifications_enqueue_for_incident(incident_id=report.pk)
+            return report, True
+    before = snapshot(report, _TRACKED)
+    report.latest_value = decision.value
+    report.peak_value = max(report.peak_value or decision.value, decision.value)
+    report.evidence = (report.evidence + [evidence])[-EVIDENCE_KEEP:]
+    report.updated_at = now
+    report.save(update_fields=["latest_value", "peak_value", "evidence", "updated_at"])
+    audit_record(by=by, action="incident.add_evidence", obj=report, before=before,
+                 after=snapshot(report, _TRACKED))
+    return report, False
+
+
+@transaction.atomic
+def incident_close(*, incident_id: int, by) -> IncidentReport:
+    report = IncidentReport.objects.select_for_update().get(pk=incident_id)
+    before = snapshot(report, _TRACKED)
+    report.status = IncidentReport.Status.CLOSED
+    report.updated_at = dt.datetime.now(dt.UTC)
+    report.save(update_fields=["status", "updated_at"])
+    audit_record(by=by, action="incident.close", obj=report, before=before,
+                 after=snapshot(report, _TRACKED))
+    return report

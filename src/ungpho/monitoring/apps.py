@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "ungpho.monitoring"
+    verbose_name = "Quan trắc / Monitoring"

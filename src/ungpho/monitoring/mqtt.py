@@ -1,0 +1,84 @@
+"""MQTT door for station readings: topic ``ungpho/<station>/readings``, JSON payload
+``{"token": …, "readings": [...]}`` (the same items as ``POST /api/v1/readings``).
+
+QoS 1 with a persistent session (fixed client id, clean_session off): the broker keeps
+messages while we are away, and a message is acknowledged only after its readings are
+committed, so a crash before commit means redelivery, never loss; ingestion is idempotent,
+so redelivery never duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import paho.mqtt.client as mqtt
+from django.db import close_old_connections
+
+from ungpho.core.formats.readings_json import parse_batch
+from ungpho.monitoring.models import Reading
+from ungpho.monitoring.selectors import station_by_token
+from ungpho.monitoring.services import readings_ingest
+
+log = logging.getLogger(__name__)
+
+TOPIC = "ungpho/+/readings"
+CLIENT_ID = "ungpho-ingest"
+
+
+def mqtt_message_ingest(topic: str, payload: bytes) -> dict:
+    """Ingest one message; returns the outcome (with rejections naming fields)."""
+    parts = topic.split("/")
+    code = parts[1] if len(parts) == 3 else ""
+    try:
+        body = json.loads(payload)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return {"error": {"field": "payload", "message": f"not valid JSON: {error}"}}
+    token = body.pop("token", "") if isinstance(body, dict) else ""
+    station = station_by_token(token if isinstance(token, str) else "")
+    if station is None or station.code != code:
+        return {"error": {"field": "token", "message": f"not a valid token for station {code!r}"}}
+    _, readings, rejections = parse_batch(body)
+    result = readings_ingest(station=station, readings=readings, via=Reading.Via.MQTT,
+                             rejected=rejections)
+    return result.as_dict()
+
+
+class MqttIngest:
+    def __init__(self, config: dict, *, client_id: str = CLIENT_ID):
+        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+                                  clean_session=False, manual_ack=True)
+        if config.get("username"):
+            self.client.username_pw_set(config["username"], config.get("password"))
+        self.client.on_connect = self._on_connect
+        self.client.on_message = self._on_message
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
+        self.config = config
+
+    def start(self) -> None:
+        self.client.connect_async(self.config["host"], self.config["port"], keepalive=30)
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            log.error("MQTT connection refused: %s", reason_code)
+            return
+        client.subscribe(TOPIC, qos=1)
+        log.info("MQTT subscribed to %s on %s:%s", TOPIC, self.config["host"],
+                 self.config["port"])
+
+    def _on_message(self, client, userdata, message):
+        close_old_connections()
+        try:
+            outcome = mqtt_message_ingest(message.topic, message.payload)
+        except Exception:  # not acknowledged: the broker delivers it again on reconnect
+            log.exception("MQTT message on %s not stored; it will be redelivered",
+                          message.topic)
+            return
+        if "error" in outcome or outcome.get("rejected"):
+            log.warning("MQTT message on %s: %s", message.topic, outcome)
+        client.ack(message.mid, message.qos)

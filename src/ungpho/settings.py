@@ -1,0 +1,108 @@
+"""Django settings: everything comes from the environment through :mod:`ungpho.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ungpho import env
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = env.data_dir()
+
+DEBUG = env.env_bool("DEBUG", False)
+SECRET_KEY = env.secret_key(DATA_DIR / "secret_key")
+ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = [
+    f"{scheme}://{host}" for host in ALLOWED_HOSTS if host != "*" for scheme in ("http", "https")
+]
+
+DATABASES = {"default": env.database_from_url(env.env_str("DATABASE_URL"),
+                                              sqlite_path=DATA_DIR / "ungpho.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+MQTT = env.mqtt_from_url(env.env_str("MQTT_URL"))
+globals().update(env.email_from_url(env.env_str("EMAIL_URL"), mail_dir=DATA_DIR / "mail"))
+DEFAULT_FROM_EMAIL = env.env_str("EMAIL_FROM", "ungpho@localhost")
+
+WORKER_POLL_S = env.env_float("UNGPHO_WORKER_POLL_S", 2.0, minimum=0.05)
+OUTBOX_LEASE_S = env.env_float("UNGPHO_OUTBOX_LEASE_S", 300.0, minimum=0.5)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ungpho.accounts",
+    "ungpho.audit",
+    "ungpho.geo",
+    "ungpho.preparedness",
+    "ungpho.monitoring",
+    "ungpho.incidents",
+    "ungpho.alerts",
+    "ungpho.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ungpho.urls"
+ASGI_APPLICATION = "ungpho.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "duty-desk"
+LOGOUT_REDIRECT_URL = "login"
+
+# Vietnamese first; English on request. Stored times are aware UTC, shown in Vietnam's time.
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"ungpho": {"handlers": ["console"], "level": "INFO"}},
+}

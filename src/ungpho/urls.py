@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from ungpho.api import api
+from ungpho.web import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="duty-desk"), name="home"),
+    path("duty/", views.duty_desk, name="duty-desk"),
+    path("duty/reports", views.duty_desk_reports, name="duty-desk-reports"),
+    path("duty/reports/<int:pk>/close", views.report_close, name="report-close"),
+    path("map/", views.operations_map, name="map"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ungpho.accounts.selectors import user_role
+from ungpho.alerts.selectors import notification_problems
+from ungpho.incidents.selectors import incident_list_open, incident_title
+from ungpho.incidents.services import incident_close
+
+
+def _desk_context(request: HttpRequest) -> dict:
+    reports = list(incident_list_open(user=request.user))
+    for report in reports:
+        report.title = incident_title(report)
+    role = user_role(request.user)
+    return {"reports": reports, "role": role,
+            "failed_notifications": notification_problems().count() if role else 0}
+
+
+@login_required
+def duty_desk(request: HttpRequest):
+    return render(request, "web/duty_desk.html", _desk_context(request))
+
+
+@login_required
+def duty_desk_reports(request: HttpRequest):
+    """The report table alone, polled by htmx."""
+    return render(request, "web/_reports.html", _desk_context(request))
+
+
+@login_required
+@require_POST
+def report_close(request: HttpRequest, pk: int):
+    report = get_object_or_404(incident_list_open(user=request.user), pk=pk)
+    incident_close(incident_id=report.pk, by=request.user)
+    messages.success(request, _("Report %(code)s closed.") % {"code": report.code})
+    return redirect("duty-desk")
+
+
+@login_required
+def operations_map(request: HttpRequest):
+    return render(request, "web/map.html", {"role": user_role(request.user)})
+
+
+def healthz(request: HttpRequest):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})

@@ -1,0 +1,57 @@
+"""`ungpho worker`: the background work whose state lives in the database.
+
+Each pass (`worker_tick`) is short and safe to repeat; a crash or restart loses nothing,
+because every piece of work is a database row claimed with a conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from ungpho.alerts.services import outbox_send_due
+
+log = logging.getLogger(__name__)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def worker_tick(*, worker: str) -> dict[str, int]:
+    """One pass over every kind of due work; returns counts for the log."""
+    return {"notifications_sent": outbox_send_due(worker_id=worker)}
+
+
+def worker_run(stop: threading.Event) -> None:
+    """Passes every ``UNGPHO_WORKER_POLL_S`` until ``stop`` is set."""
+    worker = worker_id()
+    mqtt = None
+    if settings.MQTT:
+        from ungpho.monitoring.mqtt import MqttIngest
+
+        mqtt = MqttIngest(settings.MQTT)
+        mqtt.start()
+    log.info("worker %s started", worker)
+    try:
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                counts = worker_tick(worker=worker)
+            except Exception:  # keep the loop alive; the row stays due and is retried
+                log.exception("worker pass failed")
+            else:
+                if any(counts.values()):
+                    log.info("worker pass: %s", counts)
+            stop.wait(settings.WORKER_POLL_S)
+    finally:
+        if mqtt is not None:
+            mqtt.stop()
+        close_old_connections()
+        log.info("worker %s stopped", worker)

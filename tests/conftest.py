@@ -1,0 +1,97 @@
+"""Shared fixtures. External services (PostgreSQL, MQTT, Chromium) are opt-in on a laptop
+and mandatory in CI: with CI=true a missing or unreachable one fails the run."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+HOW_TO_ENABLE = {
+    "UNGPHO_TEST_POSTGRES_URL": "UNGPHO_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/"
+                                "ungpho make test",
+    "UNGPHO_TEST_MQTT_URL": "UNGPHO_TEST_MQTT_URL=mqtt://127.0.0.1:1883 make test "
+                            "(e.g. apt-get install mosquitto)",
+    "UNGPHO_TEST_BROWSER": "UNGPHO_TEST_BROWSER=/usr/bin/chromium make test "
+                           "(apt-get install chromium)",
+}
+
+
+def _missing(message: str):
+    if IN_CI:
+        pytest.fail(f"CI requires it: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def required_service(variable: str) -> str:
+    """The service's URL or path; skips (fails in CI) with how to enable it when unset."""
+    value = os.environ.get(variable, "")
+    if not value:
+        _missing(f"{variable} is not set; to run this test: {HOW_TO_ENABLE[variable]}")
+    return value
+
+
+def tcp_reachable(host: str, port: int, timeout_s: float = 2.0) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def mqtt_url() -> str:
+    url = required_service("UNGPHO_TEST_MQTT_URL")
+    parts = urlsplit(url)
+    if not tcp_reachable(parts.hostname or "127.0.0.1", parts.port or 1883):
+        pytest.fail(f"MQTT broker {url} (UNGPHO_TEST_MQTT_URL) is unreachable", pytrace=False)
+    return url
+
+
+@pytest.fixture(scope="session")
+def browser_path() -> str:
+    path = required_service("UNGPHO_TEST_BROWSER")
+    if not Path(path).exists():
+        pytest.fail(f"UNGPHO_TEST_BROWSER={path} does not exist", pytrace=False)
+    return path
+
+
+@pytest.fixture
+def on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        _missing("runs on PostgreSQL only; to run it: " +
+                 HOW_TO_ENABLE["UNGPHO_TEST_POSTGRES_URL"])
+    return connection
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ungpho(*args: str, env: dict[str, str], check: bool = True, input: str | None = None):
+    """Run the ``ungpho`` command as a user would."""
+    return subprocess.run([sys.executable, "-m", "ungpho", *args], env=env, cwd=REPO,
+                          capture_output=True, text=True, check=check, input=input, timeout=300)
+
+
+def wait_until(predicate, *, timeout_s: float = 30.0, every_s: float = 0.1, what: str = ""):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every_s)
+    raise AssertionError(f"timed out after {timeout_s} s waiting for {what or predicate}")
