@@ -95,3 +95,89 @@ def wait_until(predicate, *, timeout_s: float = 30.0, every_s: float = 0.1, what
             return value
         time.sleep(every_s)
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what or predicate}")
+
+
+class RecordingSmtpHandler:
+    """aiosmtpd handler keeping every accepted message; can stall the first conversation
+    at RCPT so a test can kill the sender mid-send."""
+
+    def __init__(self):
+        import threading
+
+        self.messages: list = []
+        self.stall_first = False
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+        self._conversations = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        import asyncio
+
+        self._conversations += 1
+        if self.stall_first and self._conversations == 1:
+            self.stalled.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port (aiosmtpd)."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingSmtpHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.url = f"smtp://127.0.0.1:{controller.port}"
+    handler.host, handler.port = "127.0.0.1", controller.port
+    yield handler
+    handler.release.set()
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    return smtp_server
+
+
+@pytest.fixture
+def gamma_station(db):
+    """A Hà Nội gamma dose-rate station with a 0.5 µSv/h limit and a token."""
+    from types import SimpleNamespace
+
+    from ungpho.monitoring.services import (
+        parameter_upsert,
+        station_token_issue,
+        station_upsert,
+        threshold_set,
+    )
+
+    gamma = parameter_upsert(code="GammaDR", name_vi="Suất liều gamma môi trường",
+                             name_en="Ambient gamma dose rate", unit="µSv/h")
+    station = station_upsert(code="HN-GAMMA-01", name="Trạm phóng xạ Hà Nội",
+                             province_code="01", lat=21.0285, lon=105.8542)
+    threshold_set(station=station, parameter=gamma, limit_value=0.5)
+    return SimpleNamespace(station=station, parameter=gamma,
+                           token=station_token_issue(station=station))
+
+
+@pytest.fixture
+def duty_officer(db):
+    from ungpho.accounts.roles import Role
+    from ungpho.accounts.services import user_upsert
+
+    return user_upsert(username="trucban", password="mat-khau-dai-123", email="trucban@x.vn",
+                       role=Role.NATIONAL_DUTY)

@@ -4,7 +4,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from ungpho.core.geo.provinces import DATA_FILE, DATA_PACKAGE
 from ungpho.geo.selectors import province_for_point, province_list
@@ -41,5 +41,6 @@ def province_boundaries(request: HttpRequest):
 def province_at_point(request: HttpRequest, lat: float, lon: float):
     province = province_for_point(lat_deg=lat, lon_deg=lon)
     if province is None:
-        return 404, {"errors": [{"field": "lat,lon", "message": "not inside any province"}]}
-    return 200, {"code": province.code, "name_vi": province.name_vi, "name_en": province.name_en}
+        return Status(404, {"errors": [{"field": "lat,lon", "message": "not inside any province"}]})
+    return Status(200, {"code": province.code, "name_vi": province.name_vi,
+                        "name_en": province.name_en})

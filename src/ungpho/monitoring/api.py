@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from ungpho.core.formats.readings_json import Rejection, parse_batch
 from ungpho.monitoring.models import Reading, Station
@@ -20,7 +20,7 @@ ERR_STATION_MISMATCH = "the token belongs to station {own!r}, not {code!r}"
 
 
 def _error(status: int, field: str, message: str):
-    return status, {"errors": [Rejection(field, message).as_dict()]}
+    return Status(status, {"errors": [Rejection(field, message).as_dict()]})
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -61,4 +61,4 @@ def readings_post(request: HttpRequest):
         status = 207
     else:
         status = 201 if result.stored else 200
-    return status, result.as_dict()
+    return Status(status, result.as_dict())

@@ -1,0 +1,49 @@
+import pytest
+
+from ungpho.env import (
+    ConfigError,
+    database_from_url,
+    email_from_url,
+    mqtt_from_url,
+    unknown_variables,
+)
+
+
+def test_no_database_url_gives_sqlite_in_wal_with_immediate_transactions(tmp_path):
+    db = database_from_url(None, sqlite_path=tmp_path / "u.sqlite3")
+    assert db["ENGINE"].endswith("sqlite3")
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+def test_a_postgresql_url_is_split_into_django_settings(tmp_path):
+    db = database_from_url("postgresql://ung:p%40ss@db.local:5433/ungpho?sslmode=require",
+                           sqlite_path=tmp_path / "x")
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "ung", "p@ss", "db.local", "5433", "ungpho")
+    assert db["OPTIONS"]["sslmode"] == "require"
+
+
+@pytest.mark.parametrize("url, words", [
+    ("mysql://root@localhost/db", "unsupported scheme 'mysql'"),
+    ("postgresql://localhost", "names no database"),
+    ("postgresql://localhost:abc/db", "port that is not a number"),
+])
+def test_a_malformed_database_url_says_what_is_wrong(tmp_path, url, words):
+    with pytest.raises(ConfigError, match=words):
+        database_from_url(url, sqlite_path=tmp_path / "x")
+
+
+def test_an_email_url_with_starttls_becomes_smtp_settings(tmp_path):
+    mail = email_from_url("smtp://u:p@mail.gov.vn:587?starttls=1", mail_dir=tmp_path)
+    assert mail["EMAIL_HOST"] == "mail.gov.vn" and mail["EMAIL_PORT"] == 587
+    assert mail["EMAIL_USE_TLS"] is True and mail["EMAIL_USE_SSL"] is False
+
+
+def test_mqtt_url_defaults_to_port_1883():
+    assert mqtt_from_url("mqtt://broker")["port"] == 1883
+
+
+def test_an_unknown_ungpho_variable_is_reported_with_the_closest_name():
+    messages = unknown_variables({"UNGPHO_DATA_DRI": "/x", "PATH": "/bin"})
+    assert len(messages) == 1 and "Did you mean UNGPHO_DATA_DIR?" in messages[0]
