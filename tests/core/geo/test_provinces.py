@@ -11,20 +11,40 @@ from ungpho.core.geo.provinces import Province, load_provinces, province_at
 
 # Nghị quyết 202/2025/QH15 Điều 1: the 23 merged units, and the 11 units left as they were.
 FORMER_BY_CODE = {
-    "01": {"Hà Nội"}, "04": {"Cao Bằng"}, "08": {"Tuyên Quang", "Hà Giang"},
-    "11": {"Điện Biên"}, "12": {"Lai Châu"}, "14": {"Sơn La"}, "15": {"Lào Cai", "Yên Bái"},
-    "19": {"Thái Nguyên", "Bắc Kạn"}, "20": {"Lạng Sơn"}, "22": {"Quảng Ninh"},
-    "24": {"Bắc Ninh", "Bắc Giang"}, "25": {"Phú Thọ", "Vĩnh Phúc", "Hòa Bình"},
-    "31": {"Hải Phòng", "Hải Dương"}, "33": {"Hưng Yên", "Thái Bình"},
-    "37": {"Ninh Bình", "Hà Nam", "Nam Định"}, "38": {"Thanh Hóa"}, "40": {"Nghệ An"},
-    "42": {"Hà Tĩnh"}, "44": {"Quảng Trị", "Quảng Bình"}, "46": {"Huế"},
-    "48": {"Đà Nẵng", "Quảng Nam"}, "51": {"Quảng Ngãi", "Kon Tum"},
-    "52": {"Gia Lai", "Bình Định"}, "56": {"Khánh Hòa", "Ninh Thuận"},
-    "66": {"Đắk Lắk", "Phú Yên"}, "68": {"Lâm Đồng", "Đắk Nông", "Bình Thuận"},
-    "75": {"Đồng Nai", "Bình Phước"}, "79": {"Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"},
-    "80": {"Tây Ninh", "Long An"}, "82": {"Đồng Tháp", "Tiền Giang"},
-    "86": {"Vĩnh Long", "Bến Tre", "Trà Vinh"}, "91": {"An Giang", "Kiên Giang"},
-    "92": {"Cần Thơ", "Hậu Giang", "Sóc Trăng"}, "96": {"Cà Mau", "Bạc Liêu"},
+    "01": {"Hà Nội"},
+    "04": {"Cao Bằng"},
+    "08": {"Tuyên Quang", "Hà Giang"},
+    "11": {"Điện Biên"},
+    "12": {"Lai Châu"},
+    "14": {"Sơn La"},
+    "15": {"Lào Cai", "Yên Bái"},
+    "19": {"Thái Nguyên", "Bắc Kạn"},
+    "20": {"Lạng Sơn"},
+    "22": {"Quảng Ninh"},
+    "24": {"Bắc Ninh", "Bắc Giang"},
+    "25": {"Phú Thọ", "Vĩnh Phúc", "Hòa Bình"},
+    "31": {"Hải Phòng", "Hải Dương"},
+    "33": {"Hưng Yên", "Thái Bình"},
+    "37": {"Ninh Bình", "Hà Nam", "Nam Định"},
+    "38": {"Thanh Hóa"},
+    "40": {"Nghệ An"},
+    "42": {"Hà Tĩnh"},
+    "44": {"Quảng Trị", "Quảng Bình"},
+    "46": {"Huế"},
+    "48": {"Đà Nẵng", "Quảng Nam"},
+    "51": {"Quảng Ngãi", "Kon Tum"},
+    "52": {"Gia Lai", "Bình Định"},
+    "56": {"Khánh Hòa", "Ninh Thuận"},
+    "66": {"Đắk Lắk", "Phú Yên"},
+    "68": {"Lâm Đồng", "Đắk Nông", "Bình Thuận"},
+    "75": {"Đồng Nai", "Bình Phước"},
+    "79": {"Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"},
+    "80": {"Tây Ninh", "Long An"},
+    "82": {"Đồng Tháp", "Tiền Giang"},
+    "86": {"Vĩnh Long", "Bến Tre", "Trà Vinh"},
+    "91": {"An Giang", "Kiên Giang"},
+    "92": {"Cần Thơ", "Hậu Giang", "Sóc Trăng"},
+    "96": {"Cà Mau", "Bạc Liêu"},
 }
 CITIES = {"01", "31", "46", "48", "79", "92"}  # thành phố trực thuộc trung ương
 
@@ -65,11 +85,17 @@ def test_a_unit_is_named_after_one_of_its_former_provinces_listed_first():
 
 @pytest.mark.parametrize(
     ("code", "population", "area_km2"),
-    [("08", 1_865_270, 13_795.50), ("68", 3_872_999, 24_233.07), ("79", 14_002_598, 6_772.59),
-     ("91", 4_952_238, 9_888.91), ("44", 1_870_845, 12_700.00)],
+    [
+        ("08", 1_865_270, 13_795.50),
+        ("68", 3_872_999, 24_233.07),
+        ("79", 14_002_598, 6_772.59),
+        ("91", 4_952_238, 9_888.91),
+        ("44", 1_870_845, 12_700.00),
+    ],
 )
-def test_population_and_area_of_merged_units_are_those_of_the_resolution(code, population,
-                                                                         area_km2):
+def test_population_and_area_of_merged_units_are_those_of_the_resolution(
+    code, population, area_km2
+):
     assert by_code()[code].population == population
     assert by_code()[code].area_km2 == area_km2
 
@@ -88,8 +114,9 @@ def test_area_total_is_vietnams_natural_area():
 
 
 def test_polygons_cover_vietnams_area_within_2_percent():
-    geojson = json.loads(files("ungpho.geo").joinpath("data", "provinces_2025.geojson")
-                         .read_text(encoding="utf-8"))
+    geojson = json.loads(
+        files("ungpho.geo").joinpath("data", "provinces_2025.geojson").read_text(encoding="utf-8")
+    )
     polygon_km2 = sum(f["properties"]["area_km2_polygon"] for f in geojson["features"])
     assert polygon_km2 == pytest.approx(sum(p.area_km2 for p in load_provinces()), rel=0.02)
 
@@ -134,8 +161,12 @@ def test_known_places_fall_in_the_right_unit(place, lat_deg, lon_deg, code):
 
 @pytest.mark.parametrize(
     ("place", "lat_deg", "lon_deg"),
-    [("South China Sea (Biển Đông)", 12.0, 111.0), ("Hoàng Sa, not in the data", 16.5, 112.0),
-     ("Vientiane, Laos", 17.9757, 102.6331), ("Phnom Penh, Cambodia", 11.5564, 104.9282)],
+    [
+        ("South China Sea (Biển Đông)", 12.0, 111.0),
+        ("Hoàng Sa, not in the data", 16.5, 112.0),
+        ("Vientiane, Laos", 17.9757, 102.6331),
+        ("Phnom Penh, Cambodia", 11.5564, 104.9282),
+    ],
 )
 def test_points_outside_every_unit_are_none(place, lat_deg, lon_deg):
     assert province_at(lat_deg, lon_deg) is None, place

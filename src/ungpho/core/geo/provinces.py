@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+from typing import Any
 
 import shapely
 from shapely.geometry import Point, shape
@@ -55,7 +56,7 @@ class Province:
     """E.g. "Ha Noi"."""
 
 
-def _province(feature: dict) -> Province:
+def _province(feature: dict[str, Any]) -> Province:
     p = feature["properties"]
     return Province(
         code=p["code"],

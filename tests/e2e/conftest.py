@@ -1,0 +1,112 @@
+"""Fixtures that run ungpho as separate processes against a database of their own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests.conftest import REPO, free_port, ungpho, wait_until
+
+SETUP_SNIPPET = """
+import django; django.setup()
+from ungpho.accounts.roles import Role
+from ungpho.accounts.services import user_upsert
+from ungpho.monitoring import services as m
+gamma = m.parameter_upsert(code="GammaDR", name_vi="Suất liều gamma môi trường",
+                           name_en="Ambient gamma dose rate", unit="µSv/h")
+station = m.station_upsert(code="HN-GAMMA-01", name="Trạm quan trắc phóng xạ Hà Nội",
+                           province_code="01", lat=21.0285, lon=105.8542)
+m.threshold_set(station=station, parameter=gamma, limit_value=0.5)
+user_upsert(username="trucban", password="mat-khau-dai-123", role=Role.NATIONAL_DUTY,
+            email="trucban@naccet.example")
+print(m.station_token_issue(station=station))
+"""
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """A database nobody else uses: SQLite in tmp, or a new PostgreSQL database when the
+    suite runs on PostgreSQL (DATABASE_URL set), dropped afterwards."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield None
+        return
+    import psycopg
+
+    name = f"ungpho_e2e_{uuid.uuid4().hex[:10]}"
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def ungpho_env(tmp_path, fresh_database):
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "MQTT_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update({"UNGPHO_DATA_DIR": str(tmp_path / "data"), "UNGPHO_WORKER_POLL_S": "0.2",
+                "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"})
+    if fresh_database:
+        env["DATABASE_URL"] = fresh_database
+    ungpho("migrate", env=env)
+    return env
+
+
+class Processes:
+    def __init__(self, env, logs):
+        self.env, self.logs, self.running = env, logs, []
+
+    def start(self, *args: str) -> subprocess.Popen:
+        log = open(self.logs / f"{args[0]}-{len(self.running)}.log", "w")  # noqa: SIM115
+        proc = subprocess.Popen([sys.executable, "-m", "ungpho", *args], env=self.env, cwd=REPO,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.running.append(proc)
+        return proc
+
+    def web(self) -> str:
+        port = free_port()
+        self.start("web", "--port", str(port))
+        base = f"http://127.0.0.1:{port}"
+
+        def up():
+            try:
+                return urllib.request.urlopen(f"{base}/healthz", timeout=1).status == 200
+            except OSError:
+                return False
+
+        wait_until(up, timeout_s=60, what="web server to answer /healthz")
+        return base
+
+    def stop_all(self):
+        for proc in self.running:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def processes(ungpho_env, tmp_path):
+    procs = Processes(ungpho_env, tmp_path)
+    yield procs
+    procs.stop_all()
+
+
+@pytest.fixture
+def station_token(ungpho_env) -> str:
+    env = {**ungpho_env, "DJANGO_SETTINGS_MODULE": "ungpho.settings"}
+    result = subprocess.run([sys.executable, "-c", SETUP_SNIPPET], env=env, cwd=REPO,
+                            capture_output=True, text=True, check=True)
+    return result.stdout.strip().splitlines()[-1]
