@@ -12,6 +12,7 @@
       style: { color: "#51606f", weight: 1, fillColor: "#e9eef2", fillOpacity: 1 },
       onEachFeature: (f, layer) => layer.bindTooltip(en ? f.properties.name_en : f.properties.name_vi),
     }).addTo(map).bringToBack();
+    map.fitBounds(L.geoJSON(geo).getBounds(), { padding: [10, 10] });
   });
   get(el.dataset.provinces).then((provinces) => {
     window.ungphoProvinceCount = provinces.length;

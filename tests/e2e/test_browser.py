@@ -1,0 +1,73 @@
+"""The duty desk and the map in a real browser (Debian's Chromium driven by Playwright)."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import ungpho
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def site(processes, ungpho_env):
+    ungpho("demo", env=ungpho_env)
+    return processes.web()
+
+
+@pytest.fixture
+def page(browser_path, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def _sign_in(page, site, username):
+    page.goto(f"{site}/duty/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "ungpho-demo-2026")
+    page.click("button[type=submit]")
+
+
+def test_the_duty_officer_sees_the_demo_report_in_vietnamese_then_english(page, site, tmp_path):
+    _sign_in(page, site, "trucban")
+    assert page.locator("h1").inner_text() == "Bàn trực ban"
+    row = page.locator("tr[data-report]")
+    assert row.count() == 1
+    assert "vượt ngưỡng tại trạm Trạm quan trắc phóng xạ Hải Hà" in row.inner_text()
+    page.click("button[name=language][value=en]")
+    assert page.locator("h1").inner_text() == "Duty desk"
+    assert "above limit at station" in page.locator("tr[data-report]").inner_text()
+    page.screenshot(path=str(tmp_path / "duty-desk.png"))
+
+
+def test_a_provincial_board_does_not_see_another_provinces_report(page, site):
+    _sign_in(page, site, "bch.hanoi")
+    assert page.locator("tr[data-report]").count() == 0
+    assert "Không có báo cáo nào đang mở" in page.content()
+
+
+def test_the_map_shows_34_centres_the_stations_and_the_report_from_local_assets(
+        page, site, tmp_path):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    _sign_in(page, site, "trucban")
+    page.goto(f"{site}/map/")
+    page.wait_for_selector("#map[data-ready=true]", timeout=20000)
+    page.wait_for_function("window.ungphoProvinceCount === 34", timeout=20000)
+    page.wait_for_selector("path.leaflet-interactive", timeout=20000)
+    assert page.locator("path.station").count() == 5
+    assert page.locator("path.report").count() == 1
+    assert page.locator("path.centre").count() == 34
+    page.locator("path.report").click(force=True)
+    assert re.search(r"SC-\d{4}-\d{5}", page.locator(".leaflet-popup-content").inner_text())
+    page.screenshot(path=str(tmp_path / "map.png"))
+    hosts = {urlsplit(url).hostname for url in requested if url.startswith("http")}
+    assert hosts == {"127.0.0.1"}, f"the page reached outside the machine: {hosts}"
