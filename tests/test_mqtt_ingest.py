@@ -6,10 +6,10 @@ import uuid
 import paho.mqtt.client as mqtt
 import pytest
 
+from tests.conftest import wait_until
 from ungpho.env import mqtt_from_url
 from ungpho.monitoring.models import Reading
 from ungpho.monitoring.mqtt import MqttIngest
-from tests.conftest import wait_until
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.django_db(transaction=True)]
 
