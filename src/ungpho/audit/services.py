@@ -49,6 +49,17 @@ def snapshot(instance: models.Model | None, fields: list[str] | None = None) -> 
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+def audited_upsert(model: type[models.Model], *, by, action: str, lookup: dict,
+                   defaults: dict) -> models.Model:
+    """``update_or_create`` that appends an audit entry when something changed."""
+    before = snapshot(model.objects.filter(**lookup).first())
+    obj, _ = model.objects.update_or_create(**lookup, defaults=defaults)
+    after = snapshot(obj)
+    if before != after:
+        audit_record(by=by, action=action, obj=obj, before=before, after=after)
+    return obj
+
+
 def audit_record(*, by, action: str, obj: models.Model | None = None, object_type: str = "",
                  object_id: str = "", before: dict | None = None,
                  after: dict | None = None) -> AuditEntry:

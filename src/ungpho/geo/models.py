@@ -1,6 +1,7 @@
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ungpho.i18n import localized
 
 
 class Province(models.Model):
@@ -31,4 +32,4 @@ class Province(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+        return localized(self.name_vi, self.name_en)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ungpho.audit.services import audit_record, snapshot
+from ungpho.audit.services import audit_record, audited_upsert
 from ungpho.core.formats.readings_json import ParsedReading, Rejection
 from ungpho.core.monitoring.threshold import threshold_check
 from ungpho.incidents.services import incident_raise_from_exceedance
@@ -31,26 +31,17 @@ class IngestResult:
 
 @transaction.atomic
 def parameter_upsert(*, code: str, name_vi: str, name_en: str, unit: str, by=None) -> Parameter:
-    before = snapshot(Parameter.objects.filter(code=code).first())
-    parameter, _ = Parameter.objects.update_or_create(
-        code=code, defaults={"name_vi": name_vi, "name_en": name_en, "unit": unit})
-    if before != snapshot(parameter):
-        audit_record(by=by, action="parameter.upsert", obj=parameter, before=before,
-                     after=snapshot(parameter))
-    return parameter
+    return audited_upsert(Parameter, by=by, action="parameter.upsert", lookup={"code": code},
+                          defaults={"name_vi": name_vi, "name_en": name_en, "unit": unit})
 
 
 @transaction.atomic
 def station_upsert(*, code: str, name: str, province_code: str, lat: float, lon: float,
                    owner: str = "", reporting_interval_s: int = 300, by=None) -> Station:
-    before = snapshot(Station.objects.filter(code=code).first())
-    station, _ = Station.objects.update_or_create(
-        code=code, defaults={"name": name, "province_id": province_code, "lat": lat, "lon": lon,
-                             "owner": owner, "reporting_interval_s": reporting_interval_s})
-    if before != snapshot(station):
-        audit_record(by=by, action="station.upsert", obj=station, before=before,
-                     after=snapshot(station))
-    return station
+    return audited_upsert(Station, by=by, action="station.upsert", lookup={"code": code},
+                          defaults={"name": name, "province_id": province_code, "lat": lat,
+                                    "lon": lon, "owner": owner,
+                                    "reporting_interval_s": reporting_interval_s})
 
 
 @transaction.atomic
@@ -69,13 +60,9 @@ def station_token_issue(*, station: Station, token: str | None = None, by=None) 
 @transaction.atomic
 def threshold_set(*, station: Station, parameter: Parameter, limit_value: float, basis: str = "",
                   by=None) -> Threshold:
-    before = snapshot(Threshold.objects.filter(station=station, parameter=parameter).first())
-    threshold, _ = Threshold.objects.update_or_create(
-        station=station, parameter=parameter,
-        defaults={"limit_value": limit_value, "basis": basis})
-    audit_record(by=by, action="threshold.set", obj=threshold, before=before,
-                 after=snapshot(threshold))
-    return threshold
+    return audited_upsert(Threshold, by=by, action="threshold.set",
+                          lookup={"station": station, "parameter": parameter},
+                          defaults={"limit_value": limit_value, "basis": basis})
 
 
 def _accept(readings: list[ParsedReading], result: IngestResult) -> list[
