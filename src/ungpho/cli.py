@@ -16,7 +16,7 @@ def _setup() -> None:
     """Load settings and Django, or exit 2 with the configuration problem (no traceback)."""
     from ungpho.checks import check_settings
 
-    results, loaded = check_settings()
+    results, _loaded = check_settings()
     problems = [r.detail for r in results if not r.ok]
     if problems:
         sys.exit("ungpho: cấu hình sai / configuration error:\n  " + "\n  ".join(problems))

@@ -5,6 +5,7 @@ from dataclasses import asdict
 
 from django.db import IntegrityError, transaction
 
+from ungpho.alerts.services import notifications_enqueue_for_incident
 from ungpho.audit.services import audit_record, snapshot
 from ungpho.core.monitoring.threshold import ThresholdDecision
 from ungpho.incidents.models import IncidentReport
@@ -29,8 +30,6 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
     Returns the report and whether it was opened now. Opening it also puts the notifications
     into the outbox, in the same transaction, so a report is never without its messages.
     """
-    from ungpho.alerts.services import notifications_enqueue_for_incident
-
     now = dt.datetime.now(dt.UTC)
     evidence = _evidence_row(observed_at=observed_at, value=decision.value, limit=decision.limit)
     open_reports = IncidentReport.objects.select_for_update().filter(

@@ -70,11 +70,12 @@ def _accept(readings: list[ParsedReading], result: IngestResult) -> list[
     parameters = {p.code: p for p in Parameter.objects.filter(
         code__in={r.parameter for r in readings})}
     accepted = []
+    known = ""
     for reading in readings:
         prefix = f"readings[{reading.index}]"
         parameter = parameters.get(reading.parameter)
         if parameter is None:
-            known = ", ".join(Parameter.objects.values_list("code", flat=True))
+            known = known or ", ".join(Parameter.objects.values_list("code", flat=True))
             result.rejected.append(Rejection(f"{prefix}.parameter", ERR_UNKNOWN_PARAMETER.format(
                 code=reading.parameter, known=known), reading.index))
         elif reading.unit is not None and reading.unit != parameter.unit:
