@@ -9,6 +9,8 @@ import signal
 import sys
 import threading
 
+from ungpho.rules_cli import add_rules_parser
+
 HOST, PORT = "127.0.0.1", 8000
 
 
@@ -195,11 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     p = audit_sub.add_parser("verify", help="Kiểm tra chuỗi băm / verify the hash chain")
     p.set_defaults(func=cmd_audit_verify)
+    add_rules_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.func is not cmd_check:
+    if args.func is not cmd_check and not getattr(args, "pure", False):
         _setup()
     return args.func(args)
