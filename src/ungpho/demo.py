@@ -7,6 +7,7 @@ goes through the services, so the demo also fills the audit log.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from typing import TextIO
 
@@ -14,6 +15,9 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.audit.services import Actor
 from ungpho.core.formats.readings_json import ParsedReading
+from ungpho.core.rules.classify import incident_classify
+from ungpho.core.rules.facts import IncidentFacts, facts_parse
+from ungpho.core.rules.loader import RULES_DIR
 from ungpho.geo.selectors import province_for_point
 from ungpho.monitoring.models import Reading
 from ungpho.monitoring.services import (
@@ -76,6 +80,9 @@ def _series(background: float, end: dt.datetime, hours: int, spike: tuple[float,
         yield moment, value
 
 
+RULES_EXAMPLES = RULES_DIR / "examples"
+
+
 def demo_load(*, out: TextIO, hours: int = 24) -> None:
     gamma = parameter_upsert(code="GammaDR", name_vi="Suất liều gamma môi trường",
                              name_en="Ambient gamma dose rate", unit="µSv/h", by=DEMO)
@@ -114,3 +121,18 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
     for username, full_name, role, *_ in accounts:
         out.write(f"  {username:<15} {role.value:<19} {full_name}\n")
     out.write(f"Mã trạm / station token (QN-GAMMA-01): {DEMO_TOKEN}\n")
+    _rules_example(out)
+
+
+def _rules_example(out: TextIO) -> None:
+    """The rules engine on the demo scenario: an Ir-192 radiography source lost in Quảng Ninh."""
+    path = RULES_EXAMPLES / "lost_ir192_quang_ninh.json"
+    facts = facts_parse(IncidentFacts, json.loads(path.read_text(encoding="utf-8")))
+    decided = incident_classify(facts, today=dt.date.today())["decisions"]
+    level = decided["alarm_level"]["result"]["name"]
+    scope = decided["incident_scope"]["result"]
+    out.write(f"Ví dụ luật / rules example ({path.name}): nhóm nguy cơ "
+              f"{decided['hazard_category']['result']}, nguồn nhóm "
+              f"{decided['source_group']['result']}, {level['vi']} / {level['en']}, "
+              f"{scope['name']['vi']} / {scope['name']['en']}\n"
+              f"  → ungpho rules classify {path}\n")
