@@ -107,6 +107,8 @@ def _instrument_load(folder: Path, problems: list[str]) -> Instrument | None:
         if path.name == "instrument.yaml":
             continue
         data = _read(path, problems)
+        if data is None:
+            continue
         if isinstance(data, dict):  # top-level "_name" keys only hold YAML anchors
             data = {k: v for k, v in data.items() if not str(k).startswith("_")}
         kind = data.get("table") if isinstance(data, dict) else None

@@ -82,9 +82,12 @@ def decimal_parse(text: str) -> Decimal:
     if "," in text:
         raise UnitError(f"{text!r}: use a dot as the decimal separator")
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation as error:
         raise UnitError(f"{text!r} is not a number") from error
+    if not value.is_finite():
+        raise UnitError(f"{text!r} is not a finite number")
+    return value
 
 
 def measure_parse(text: str, dimension: str | None = None) -> Measure:
@@ -93,6 +96,8 @@ def measure_parse(text: str, dimension: str | None = None) -> Measure:
     >>> measure_parse("50 mSv/h", "dose_rate").si
     0.05
     """
+    if isinstance(text, str) and re.match(r"^\s*[+-]?\d+,\d", text):
+        raise UnitError(f"{text!r}: use a dot as the decimal separator")
     match = _QUANTITY.match(text) if isinstance(text, str) else None
     if not match:
         raise UnitError(f"{text!r} is not '<number> <unit>', e.g. '50 mSv/h'")
