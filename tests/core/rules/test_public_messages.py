@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 
 from ungpho.core.rules.facts import FactsError, MessageFacts, facts_parse
+from ungpho.core.rules.guidance import PublicMessages, template_names
 from ungpho.core.rules.loader import rules_in_force
 from ungpho.core.rules.messages import public_message
-from ungpho.core.rules.tables import PublicMessages, template_names
 
 TT12 = rules_in_force(date(2026, 11, 21))
 TABLE = TT12.tables["public_messages"]

@@ -19,7 +19,8 @@ from pydantic import ValidationError
 
 from ungpho.core.rules.decision import NoInstrumentInForce, Text
 from ungpho.core.rules.facts import json_path
-from ungpho.core.rules.tables import TABLE_MODELS, InstrumentFile, TableFile
+from ungpho.core.rules.table_fields import TableFile
+from ungpho.core.rules.tables import TABLE_MODELS, InstrumentFile
 
 RULES_DIR = Path(__file__).parent
 

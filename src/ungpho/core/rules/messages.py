@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from ungpho.core.rules.criteria import absent_note
 from ungpho.core.rules.decision import Decision, Text
 from ungpho.core.rules.facts import FactsError, MessageFacts, Problem
+from ungpho.core.rules.guidance import PublicMessages
 from ungpho.core.rules.loader import Instrument
-from ungpho.core.rules.tables import PublicMessages
 
 _SECTION = re.compile(r"\{\?([a-z0-9_]+)\}(.*?)\{/\1\}", re.DOTALL)
 _FIELD = re.compile(r"\{([a-z0-9_]+)\}")

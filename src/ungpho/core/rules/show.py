@@ -6,25 +6,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ungpho.core.rules.conditions import Condition
-from ungpho.core.rules.loader import Instrument
-from ungpho.core.rules.tables import (
-    AlarmLevels,
-    Bilingual,
-    Cordons,
-    Deadlines,
-    DValues,
+from ungpho.core.rules.guidance import (
     Equipment,
-    GenericCriteria,
-    HazardCategories,
-    IncidentScope,
     PublicMessages,
     PublicSafety,
     ReceptionForm,
     ResponsePhases,
+)
+from ungpho.core.rules.loader import Instrument
+from ungpho.core.rules.table_fields import Bilingual, TableFile
+from ungpho.core.rules.tables import (
+    AlarmLevels,
+    Cordons,
+    Deadlines,
+    DValues,
+    GenericCriteria,
+    HazardCategories,
+    IncidentScope,
     Restoration,
     Rule,
     SourceGroups,
-    TableFile,
     Zones,
 )
 

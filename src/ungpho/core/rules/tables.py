@@ -1,4 +1,5 @@
-"""The schema of every rule file: one model per kind of table, strict (unknown keys refused).
+"""The schema of every rule file that the engines decide from, and the registry of all
+table kinds (the guidance tables' schemas are in ``guidance.py``); strict throughout.
 
 Each file names its kind in ``table:``; the loader validates it with the model registered
 under that name in :data:`TABLE_MODELS` and then runs the model's own checks (ranges that
@@ -8,14 +9,12 @@ overlap, ranges that leave gaps, references to unknown ids).
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from ungpho.core.rules.conditions import Condition, ConditionError, FactSpec, condition_parse
-from ungpho.core.rules.decision import Text
 from ungpho.core.rules.facts import (
     Category,
     DoseQuantity,
@@ -24,28 +23,25 @@ from ungpho.core.rules.facts import (
     Situation,
     fact_specs,
 )
-from ungpho.core.rules.intervals import Interval, interval_parse, overlapping_pairs
+from ungpho.core.rules.guidance import (
+    Equipment,
+    PublicMessages,
+    PublicSafety,
+    ReceptionForm,
+    ResponsePhases,
+)
+from ungpho.core.rules.table_fields import (
+    Bilingual,
+    Id,
+    IntervalText,
+    LengthText,
+    Strict,
+    TableFile,
+    measure_field,
+    no_overlap,
+    unique,
+)
 from ungpho.core.rules.units import Measure, measure_parse
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-class Bilingual(Strict):
-    vi: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def text(self) -> Text:
-        return Text(self.vi, self.en)
-
-
-def _interval(raw: Any) -> Interval:
-    return raw if isinstance(raw, Interval) else interval_parse(raw)
-
-
-def _measure(dimension: str):
-    return lambda raw: raw if isinstance(raw, Measure) else measure_parse(raw, dimension)
 
 
 def _conditions_on(specs: dict[str, FactSpec]):
@@ -57,9 +53,7 @@ def _conditions_on(specs: dict[str, FactSpec]):
     return parse
 
 
-IntervalText = Annotated[Interval, BeforeValidator(_interval)]
-LengthText = Annotated[Measure, BeforeValidator(_measure("length"))]
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
+
 
 INCIDENT_FACTS = fact_specs(IncidentFacts) | {
     "hazard.facility.a_over_d": FactSpec("number"),
@@ -68,16 +62,6 @@ INCIDENT_FACTS = fact_specs(IncidentFacts) | {
 IncidentCondition = Annotated[Condition, BeforeValidator(_conditions_on(INCIDENT_FACTS))]
 
 
-def _no_overlap(named: list[tuple[str, Interval]], what: str) -> None:
-    pairs = overlapping_pairs(named)
-    if pairs:
-        raise ValueError("; ".join(f"{what} {a} and {b} overlap" for a, b in pairs))
-
-
-def _unique(ids: list[str], what: str) -> None:
-    seen = {i for i in ids if ids.count(i) > 1}
-    if seen:
-        raise ValueError(f"duplicate {what}: {sorted(seen)}")
 
 
 class Absent(Strict):
@@ -111,11 +95,6 @@ class InstrumentFile(Strict):
         return self
 
 
-class TableFile(Strict):
-    table: str
-    cite: str
-    title: Bilingual
-
 
 class Rule(Strict):
     id: Id
@@ -136,8 +115,8 @@ class HazardCategories(TableFile):
 
     @model_validator(mode="after")
     def _check(self):
-        _unique([c.category for c in self.categories], "category")
-        _unique([r.id for c in self.categories for r in c.criteria], "criterion id")
+        unique([c.category for c in self.categories], "category")
+        unique([r.id for c in self.categories for r in c.criteria], "criterion id")
         return self
 
 
@@ -154,8 +133,8 @@ class SourceGroups(TableFile):
 
     @model_validator(mode="after")
     def _check(self):
-        _unique([g.group for g in self.groups], "group")
-        _no_overlap([(f"group {g.group}", g.range) for g in self.groups], "ranges of")
+        unique([g.group for g in self.groups], "group")
+        no_overlap([(f"group {g.group}", g.range) for g in self.groups], "ranges of")
         ranges = sorted((g.range for g in self.groups), key=lambda r: r.low)
         if ranges[0].low != 0 or not ranges[0].low_closed or not math.isinf(ranges[-1].high):
             raise ValueError("the groups must cover every A/D from 0 to infinity")
@@ -168,7 +147,7 @@ class SourceGroups(TableFile):
 class DValue(Strict):
     nuclide: str
     d: Annotated[Measure | Literal["unlimited"], BeforeValidator(
-        lambda raw: raw if raw == "unlimited" else _measure("activity")(raw))]
+        lambda raw: raw if raw == "unlimited" else measure_field("activity")(raw))]
     note: Bilingual | None = None
 
 
@@ -178,7 +157,7 @@ class DValues(TableFile):
 
     @model_validator(mode="after")
     def _check(self):
-        _unique([v.nuclide for v in self.values], "nuclide")
+        unique([v.nuclide for v in self.values], "nuclide")
         return self
 
 
@@ -216,11 +195,11 @@ class Zones(TableFile):
 
     @model_validator(mode="after")
     def _check(self):
-        _unique([r.id for r in self.protective_zones], "protective zone id")
+        unique([r.id for r in self.protective_zones], "protective zone id")
         for basis in ("reactor_thermal_power", "a_over_d"):
-            _no_overlap([(r.id, r.range) for r in self.protective_zones
+            no_overlap([(r.id, r.range) for r in self.protective_zones
                          if r.basis == basis and r.range], "rows")
-        _no_overlap([(r.id, r.range) for r in self.planning_distances], "rows")
+        no_overlap([(r.id, r.range) for r in self.planning_distances], "rows")
         return self
 
 
@@ -245,9 +224,9 @@ class AlarmLevels(TableFile):
 
     @model_validator(mode="after")
     def _check(self):
-        _unique([c for s in self.schemes for c in s.categories], "category across schemes")
-        _unique([lv.id for s in self.schemes for lv in s.levels], "level id")
-        _unique([r.id for s in self.schemes for lv in s.levels for r in lv.criteria],
+        unique([c for s in self.schemes for c in s.categories], "category across schemes")
+        unique([lv.id for s in self.schemes for lv in s.levels], "level id")
+        unique([r.id for s in self.schemes for lv in s.levels for r in lv.criteria],
                 "criterion id")
         return self
 
@@ -268,7 +247,7 @@ class DeadlineAction(Strict):
 
     @model_validator(mode="after")
     def _check(self):
-        _unique([f"{c}/{lim.level}" for lim in self.limits for c in lim.categories],
+        unique([f"{c}/{lim.level}" for lim in self.limits for c in lim.categories],
                 "category/level")
         return self
 
@@ -297,7 +276,7 @@ class GenericCriteria(TableFile):
 
     @model_validator(mode="after")
     def _check(self):
-        _unique([c.id for c in self.criteria], "criterion id")
+        unique([c.id for c in self.criteria], "criterion id")
         for c in self.criteria:
             unknown = {a for ids in c.actions.values() for a in ids} - set(self.actions)
             if unknown:
@@ -307,13 +286,13 @@ class GenericCriteria(TableFile):
                 raise ValueError(f"criterion {c.id}: {c.quantity} threshold in wrong unit")
         keyed = [(f"{c.quantity}/{c.period}/{c.pathway}/{b}/{c.atomic_number}", c.id)
                  for c in self.criteria for b in c.actions]
-        _unique([k for k, _ in keyed], "criterion for quantity/period/pathway/basis")
+        unique([k for k, _ in keyed], "criterion for quantity/period/pathway/basis")
         return self
 
 
 class Restoration(TableFile):
     max_potential_effective_dose_per_year: Annotated[Measure, BeforeValidator(
-        _measure("dose"))]
+        measure_field("dose"))]
     requires_remediation_applied: bool
     text: Bilingual
 
@@ -338,7 +317,7 @@ class IndoorCordon(Strict):
 class CordonExtension(Strict):
     cite: str
     text: Bilingual
-    dose_rate: Annotated[Measure, BeforeValidator(_measure("dose_rate"))]
+    dose_rate: Annotated[Measure, BeforeValidator(measure_field("dose_rate"))]
 
 
 class Cordons(TableFile):
@@ -348,8 +327,8 @@ class Cordons(TableFile):
 
     @model_validator(mode="after")
     def _check(self):
-        _unique([r.situation for r in self.outdoor], "outdoor situation")
-        _unique([s for r in self.indoor for s in r.situations], "indoor situation")
+        unique([r.situation for r in self.outdoor], "outdoor situation")
+        unique([s for r in self.indoor for s in r.situations], "indoor situation")
         return self
 
 
@@ -371,131 +350,6 @@ class ScopeLevel(Strict):
 
 class IncidentScope(TableFile):
     levels: tuple[ScopeLevel, ...]
-
-
-class Item(Strict):
-    id: Id
-    vi: str
-    en: str
-    cite: str | None = None
-
-
-class CitedText(Bilingual):
-    cite: str | None = None
-
-
-class EquipmentGroup(Strict):
-    id: Id
-    cite: str
-    name: Bilingual
-    items: tuple[Item, ...]
-
-
-class Equipment(TableFile):
-    groups: tuple[EquipmentGroup, ...]
-
-
-class Phase(Strict):
-    number: int = Field(ge=1)
-    id: Id
-    cite: str
-    name: Bilingual
-    content: Bilingual
-    checklist: tuple[Item, ...]
-
-
-class ResponsePhases(TableFile):
-    phases: tuple[Phase, ...]
-
-    @model_validator(mode="after")
-    def _check(self):
-        if [p.number for p in self.phases] != list(range(1, len(self.phases) + 1)):
-            raise ValueError("phases must be numbered 1, 2, 3 … in order")
-        return self
-
-
-class FormField(Strict):
-    id: Id
-    label: Bilingual
-    type: Literal["text", "phone", "datetime", "yes_no", "choice", "multi_choice", "textarea"]
-    options: tuple[Item, ...] = ()
-    cite: str | None = None
-    hint: Bilingual | None = None
-
-
-class FormSection(Strict):
-    id: Id
-    cite: str
-    name: Bilingual
-    fields: tuple[FormField, ...]
-
-
-class ReceptionForm(TableFile):
-    sections: tuple[FormSection, ...]
-
-
-class SafetyItem(Strict):
-    number: int
-    cite: str
-    vi: str
-    en: str
-
-
-class PublicSafety(TableFile):
-    items: tuple[SafetyItem, ...]
-
-
-_PLACEHOLDER = re.compile(r"\{(\??|/?)([a-z0-9_]+)\}")
-
-
-def template_names(body: str) -> tuple[set[str], set[str]]:
-    """(placeholders, flags) used in a message body."""
-    found = _PLACEHOLDER.findall(body)
-    return {n for k, n in found if k == ""}, {n for k, n in found if k == "?"}
-
-
-class MessageTemplate(Strict):
-    id: Id
-    cite: str
-    title: Bilingual
-    use_when: Bilingual
-    body: Bilingual
-
-
-class PublicMessages(TableFile):
-    notes: tuple[CitedText, ...] = ()
-    placeholders: dict[Id, Bilingual]
-    flags: dict[Id, Bilingual] = {}
-    templates: tuple[MessageTemplate, ...]
-
-    @model_validator(mode="after")
-    def _check(self):
-        used_p, used_f = set(), set()
-        for t in self.templates:
-            names = {lang: template_names(getattr(t.body, lang)) for lang in ("vi", "en")}
-            if names["vi"] != names["en"]:
-                raise ValueError(f"template {t.id}: Vietnamese and English bodies use "
-                                 "different placeholders or flags")
-            for lang in ("vi", "en"):
-                body = getattr(t.body, lang)
-                stray = re.sub(_PLACEHOLDER, "", body)
-                if "{" in stray or "}" in stray:
-                    raise ValueError(f"template {t.id} ({lang}): a brace outside a "
-                                     "placeholder")
-                opened = re.findall(r"\{\?([a-z0-9_]+)\}", body)
-                closed = re.findall(r"\{/([a-z0-9_]+)\}", body)
-                if opened != closed:
-                    raise ValueError(f"template {t.id} ({lang}): sections {opened} are not "
-                                     f"closed in order ({closed})")
-            used_p |= names["vi"][0]
-            used_f |= names["vi"][1]
-        for kind, used, declared in (("placeholder", used_p, set(self.placeholders)),
-                                     ("flag", used_f, set(self.flags))):
-            if used - declared:
-                raise ValueError(f"undeclared {kind}s: {sorted(used - declared)}")
-            if declared - used:
-                raise ValueError(f"declared but unused {kind}s: {sorted(declared - used)}")
-        return self
 
 
 TABLE_MODELS: dict[str, type[TableFile]] = {
