@@ -6,7 +6,7 @@ import os
 import pytest
 
 from tests.conftest import REPO, ungpho
-from ungpho.rules_cli import MODELS
+from ungpho.rules_commands import MODELS
 
 
 @pytest.fixture

@@ -58,7 +58,6 @@ def public_message(facts: MessageFacts, instrument: Instrument) -> Decision:
     if template is None:
         raise FactsError([Problem("$.template", f"{facts.template!r} is not one of "
                                   f"{[t.id for t in table.templates]}")])
-    known = set(table.placeholders) | set(table.flags)
     stray = [Problem(f"$.values.{k}", "unknown placeholder") for k in facts.values
              if k not in table.placeholders]
     stray += [Problem(f"$.flags.{k}", "unknown flag") for k in facts.flags
@@ -69,8 +68,7 @@ def public_message(facts: MessageFacts, instrument: Instrument) -> Decision:
     for lang in ("vi", "en"):
         values = {k: v if isinstance(v, str) else v.get(lang, "")
                   for k, v in facts.values.items()}
-        labels = {k: getattr(t, lang) for k, t in
-                  {**table.placeholders, **table.flags}.items() if k in known}
+        labels = {k: getattr(t, lang) for k, t in {**table.placeholders, **table.flags}.items()}
         rendered[lang] = template_render(getattr(template.body, lang), values,
                                          dict(facts.flags), labels)
     unfilled = tuple(dict.fromkeys(rendered["vi"].unfilled + rendered["en"].unfilled))
