@@ -136,22 +136,20 @@ def facts_parse(model: type[M], data: Any) -> M:
     return facts
 
 
-_NUCLIDE = re.compile(r"^([A-Z][a-z]?)-?(\d{1,3}m?)(/Be)?$")
-_NUCLIDE_MASS_FIRST = re.compile(r"^(\d{1,3}m?)([A-Z][a-z]?)(/Be)?$")
+_NUCLIDE = re.compile(r"^([a-z]{1,2})-?(\d{1,3}m?)(/be)?$", re.IGNORECASE)
+_NUCLIDE_MASS_FIRST = re.compile(r"^(\d{1,3}m?)([a-z]{1,2})(/be)?$", re.IGNORECASE)
 
 
 def nuclide_normalise(text: str) -> str:
     """``Co60``, ``60Co``, ``co-60`` → ``Co-60``; ``Am-241/Be`` kept as a compound source."""
     cleaned = text.strip().replace(" ", "")
-    cleaned = cleaned[:1].upper() + cleaned[1:2].lower() + cleaned[2:] \
-        if cleaned[:1].isalpha() else cleaned
-    match = _NUCLIDE.match(cleaned)
-    if match:
-        return f"{match.group(1)}-{match.group(2)}{match.group(3) or ''}"
-    match = _NUCLIDE_MASS_FIRST.match(text.strip())
-    if match:
-        return f"{match.group(2).capitalize()}-{match.group(1)}{match.group(3) or ''}"
-    raise ValueError(f"{text!r} is not a nuclide such as 'Co-60' or 'Am-241/Be'")
+    if match := _NUCLIDE.match(cleaned):
+        symbol, mass, compound = match.groups()
+    elif match := _NUCLIDE_MASS_FIRST.match(cleaned):
+        mass, symbol, compound = match.groups()
+    else:
+        raise ValueError(f"{text!r} is not a nuclide such as 'Co-60' or 'Am-241/Be'")
+    return f"{symbol.capitalize()}-{mass.lower()}{'/Be' if compound else ''}"
 
 
 class SourceFacts(Facts):

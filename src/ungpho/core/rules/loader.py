@@ -8,7 +8,7 @@ overlapping ranges — stops the load with the file and key of every problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -177,11 +177,7 @@ def rulebook_load(root: Path = RULES_DIR) -> Rulebook:
             until[replaced.id] = instrument.effective
     if problems:
         raise RulesDataError(problems)
-    return Rulebook({k: _with_until(i, until.get(k)) for k, i in instruments.items()})
-
-
-def _with_until(instrument: Instrument, until: date | None) -> Instrument:
-    return Instrument(**{**instrument.__dict__, "until": until})
+    return Rulebook({k: replace(i, until=until.get(k)) for k, i in instruments.items()})
 
 
 @cache
