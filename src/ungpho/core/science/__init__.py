@@ -1,0 +1,1 @@
+"""Scientific indices and models: pure functions of measured values, each citing its source."""
