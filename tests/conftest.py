@@ -173,7 +173,7 @@ def gamma_station(db):
                              name_en="Ambient gamma dose rate", unit="µSv/h")
     station = station_upsert(code="HN-GAMMA-01", name="Trạm phóng xạ Hà Nội",
                              province_code="01", lat=21.0285, lon=105.8542)
-    threshold_set(station=station, parameter=gamma, limit_value=0.5)
+    threshold_set(station=station, parameter=gamma, level_1=0.5)
     return SimpleNamespace(station=station, parameter=gamma,
                            token=station_token_issue(station=station))
 

@@ -12,10 +12,10 @@ def test_service_writes_leave_who_what_before_and_after(gamma_station, duty_offi
     from ungpho.monitoring.services import threshold_set
 
     threshold_set(station=gamma_station.station, parameter=gamma_station.parameter,
-                  limit_value=0.3, by=duty_officer)
+                  level_1=0.3, by=duty_officer)
     entry = AuditEntry.objects.filter(action="threshold.set").last()
     assert (entry.actor_kind, entry.actor) == ("user", "trucban")
-    assert entry.before["limit_value"] == 0.5 and entry.after["limit_value"] == 0.3
+    assert entry.before["level_1"] == 0.5 and entry.after["level_1"] == 0.3
 
 
 def test_audit_entries_cannot_be_changed_or_deleted_through_the_orm(gamma_station):
@@ -44,7 +44,7 @@ def test_audit_verify_finds_a_row_edited_in_the_database(gamma_station, capsys):
     victim = AuditEntry.objects.get(action="threshold.set")
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET after = %s WHERE id = %s",
-                       ['{"limit_value": 50.0}', victim.pk])
+                       ['{"level_1": 50.0}', victim.pk])
     assert main(["audit", "verify"]) == 1
     err = capsys.readouterr().err
     assert f"entry {victim.seq}" in err and "edited" in err

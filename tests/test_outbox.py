@@ -6,7 +6,6 @@ import time_machine
 from ungpho.alerts.models import Notification
 from ungpho.alerts.services import outbox_claim_next, outbox_send_due, retry_delay_s
 from ungpho.audit.models import AuditEntry
-from ungpho.core.monitoring.threshold import threshold_check
 from ungpho.incidents.services import incident_raise_from_exceedance
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,7 @@ def queued(gamma_station, duty_officer):
     report, _ = incident_raise_from_exceedance(
         station_id=gamma_station.station.pk, parameter_id=gamma_station.parameter.pk,
         province_code="01", lat=21.03, lon=105.85, observed_at=dt.datetime.now(dt.UTC),
-        decision=threshold_check(value=0.9, limit=0.5))
+        decision={"value": 0.9, "limit": 0.5, "level": 1})
     return Notification.objects.get(incident=report)
 
 

@@ -40,7 +40,7 @@ def test_a_resent_batch_changes_nothing(client, gamma_station):
 
 def test_a_batch_with_bad_items_keeps_the_good_ones_and_names_the_fields(client, gamma_station):
     response = _post(client, {"readings": [
-        _item(0, 0.12), {**_item(5, 0.1), "value": "cao"}, {**_item(10, 0.1), "unit": "mSv/h"},
+        _item(0, 0.12), {**_item(5, 0.1), "value": "cao"}, {**_item(10, 0.1), "unit": "mg/m3"},
         {**_item(15, 0.1), "parameter": "PM2,5"}]}, gamma_station.token)
     assert response.status_code == 207
     fields = [r["field"] for r in response.json()["rejected"]]
@@ -75,13 +75,22 @@ def test_an_unknown_station_is_404_naming_the_station(client, gamma_station):
     assert response.json()["errors"][0]["field"] == "station"
 
 
-def test_an_exceedance_opens_one_report_and_queues_its_emails(client, gamma_station,
-                                                             duty_officer):
-    response = _post(client, {"readings": [_item(0, 0.2), _item(5, 0.8)]}, gamma_station.token)
+def test_a_single_value_above_the_level_opens_no_report(client, gamma_station, duty_officer):
+    response = _post(client, {"readings": [_item(0, 0.2), _item(5, 0.8), _item(10, 0.2)]},
+                     gamma_station.token)
+    assert response.json()["incidents_opened"] == []
+    assert not IncidentReport.objects.exists()
+
+
+def test_a_confirmed_exceedance_opens_one_report_and_queues_its_emails(client, gamma_station,
+                                                                      duty_officer):
+    response = _post(client, {"readings": [_item(0, 0.2), _item(5, 0.8), _item(10, 0.7)]},
+                     gamma_station.token)
     assert len(response.json()["incidents_opened"]) == 1
     report = IncidentReport.objects.get()
     assert report.province_id == "01" and report.peak_value == 0.8
-    assert report.decision["limit"] == 0.5 and report.decision["exceeded"] is True
+    assert report.decision["limit"] == 0.5 and report.decision["level"] == 1
+    assert report.decision["confirm_count"] == 2
     queued = Notification.objects.get()
     assert queued.recipient == "trucban@x.vn" and queued.status == Notification.Status.PENDING
     assert "SC-" in queued.subject and "vượt ngưỡng" in queued.subject
@@ -89,10 +98,11 @@ def test_an_exceedance_opens_one_report_and_queues_its_emails(client, gamma_stat
 
 def test_further_exceedances_update_the_open_report_instead_of_opening_another(
         client, gamma_station, duty_officer):
-    _post(client, {"readings": [_item(0, 0.8)]}, gamma_station.token)
-    response = _post(client, {"readings": [_item(5, 1.3), _item(10, 0.9)]}, gamma_station.token)
+    _post(client, {"readings": [_item(0, 0.8), _item(5, 0.85)]}, gamma_station.token)
+    response = _post(client, {"readings": [_item(10, 1.3), _item(15, 0.9)]},
+                     gamma_station.token)
     assert response.json()["incidents_opened"] == []
     report = IncidentReport.objects.get()
     assert report.peak_value == 1.3 and report.latest_value == 0.9
-    assert [e["value"] for e in report.evidence] == [0.8, 1.3, 0.9]
+    assert [e["value"] for e in report.evidence] == [0.85, 1.3, 0.9]
     assert Notification.objects.count() == 1

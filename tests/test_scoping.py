@@ -4,7 +4,6 @@ import pytest
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
-from ungpho.core.monitoring.threshold import threshold_check
 from ungpho.incidents.selectors import incident_list_open
 from ungpho.incidents.services import incident_raise_from_exceedance
 from ungpho.monitoring.services import station_upsert
@@ -24,10 +23,10 @@ def reports(gamma_station):
     hanoi, _ = incident_raise_from_exceedance(
         station_id=gamma_station.station.pk, parameter_id=gamma_station.parameter.pk,
         province_code="01", lat=21.0, lon=105.8, observed_at=now,
-        decision=threshold_check(value=1.0, limit=0.5))
+        decision={"value": 1.0, "limit": 0.5, "level": 1})
     quangninh, _ = incident_raise_from_exceedance(
         station_id=qn.pk, parameter_id=gamma_station.parameter.pk, province_code="22",
-        lat=21.45, lon=107.75, observed_at=now, decision=threshold_check(value=1.0, limit=0.5))
+        lat=21.45, lon=107.75, observed_at=now, decision={"value": 1.0, "limit": 0.5, "level": 1})
     quangninh.facility = facility
     quangninh.save()
     return {"01": hanoi, "22": quangninh}

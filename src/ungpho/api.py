@@ -5,9 +5,11 @@ from ninja import NinjaAPI
 from ungpho import __version__
 from ungpho.geo.api import router as geo_router
 from ungpho.monitoring.api import router as monitoring_router
+from ungpho.monitoring.api_reads import router as monitoring_reads_router
 from ungpho.web.api import router as web_router
 
 api = NinjaAPI(title="ungpho API", version=__version__, docs_url="/docs", urls_namespace="api")
 api.add_router("/v1/", monitoring_router)
+api.add_router("/v1/monitoring/", monitoring_reads_router)
 api.add_router("/v1/geo/", geo_router)
 api.add_router("/v1/", web_router)

@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 
+from ungpho.monitoring_cli import add_monitoring_parsers
 from ungpho.rules_cli import add_rules_parser
 
 HOST, PORT = "127.0.0.1", 8000
@@ -197,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     p = audit_sub.add_parser("verify", help="Kiểm tra chuỗi băm / verify the hash chain")
     p.set_defaults(func=cmd_audit_verify)
+    add_monitoring_parsers(sub, add)
     add_rules_parser(sub)
     return parser
 

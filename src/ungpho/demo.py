@@ -107,7 +107,7 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
     for code, name, owner, lat, lon, background in STATIONS:
         station = station_upsert(code=code, name=name, owner=owner, lat=lat, lon=lon,
                                  province_code=_province(lat, lon), by=DEMO)
-        threshold_set(station=station, parameter=gamma, limit_value=LIMIT_USV_H, by=DEMO,
+        threshold_set(station=station, parameter=gamma, level_1=LIMIT_USV_H, by=DEMO,
                       basis="Ngưỡng cảnh báo vận hành của trạm (demo) / station alarm (demo)")
         if code == "QN-GAMMA-01" and station.token_sha256 != token_digest(DEMO_TOKEN):
             station_token_issue(station=station, token=DEMO_TOKEN, by=DEMO)

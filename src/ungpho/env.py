@@ -24,6 +24,8 @@ KNOWN_VARIABLES = {
     "UNGPHO_WORKER_POLL_S": "seconds between two worker passes (2)",
     "UNGPHO_OUTBOX_LEASE_S": "seconds before a claimed but unfinished send is retried (300)",
     "UNGPHO_SMTP_TIMEOUT_S": "seconds an SMTP conversation may stall (60)",
+    "UNGPHO_DROP_DIR": "station files drop folder (the FTP root) the worker ingests; unset = off",
+    "UNGPHO_INGEST_CHUNK": "readings per ingestion transaction (20000)",
     "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
     "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
     "UNGPHO_TEST_BROWSER": "tests: path to Chromium for browser tests",
@@ -88,6 +90,17 @@ def data_dir() -> Path:
     path = Path(env_str("UNGPHO_DATA_DIR", "var") or "var").expanduser().resolve()
     if path.exists() and not path.is_dir():
         raise ConfigError(f"UNGPHO_DATA_DIR={path} exists but is not a folder: point it elsewhere.")
+    return path
+
+
+def optional_dir(name: str) -> Path | None:
+    """A folder named by the variable, created if missing; None when unset."""
+    value = env_str(name)
+    if not value:
+        return None
+    path = Path(value).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{name}={path} exists but is not a folder: point it elsewhere.")
     return path
 
 

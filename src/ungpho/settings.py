@@ -26,6 +26,11 @@ DEFAULT_FROM_EMAIL = env.env_str("EMAIL_FROM", "ungpho@localhost")
 
 WORKER_POLL_S = env.env_float("UNGPHO_WORKER_POLL_S", 2.0, minimum=0.05)
 OUTBOX_LEASE_S = env.env_float("UNGPHO_OUTBOX_LEASE_S", 300.0, minimum=0.5)
+# Station files: the drop folder the worker watches, and where it moves what it took in.
+DROP_DIR = env.optional_dir("UNGPHO_DROP_DIR")
+ARCHIVE_DIR = DATA_DIR / "archive"
+REJECTED_DIR = DATA_DIR / "rejected"
+INGEST_CHUNK = int(env.env_float("UNGPHO_INGEST_CHUNK", 20000, minimum=1))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

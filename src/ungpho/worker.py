@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from ungpho.alerts.services import outbox_send_due
+from ungpho.monitoring.files import drop_folder_pass
+from ungpho.monitoring.services import station_states_refresh
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,9 @@ def worker_id() -> str:
 
 def worker_tick(*, worker: str) -> dict[str, int]:
     """One pass over every kind of due work; returns counts for the log."""
-    return {"notifications_sent": outbox_send_due(worker_id=worker)}
+    return {"files_ingested": drop_folder_pass(),
+            "station_states_changed": station_states_refresh(),
+            "notifications_sent": outbox_send_due(worker_id=worker)}
 
 
 def worker_run(stop: threading.Event) -> None:

@@ -23,7 +23,7 @@ gamma = m.parameter_upsert(code="GammaDR", name_vi="Suất liều gamma môi tr�
                            name_en="Ambient gamma dose rate", unit="µSv/h")
 station = m.station_upsert(code="HN-GAMMA-01", name="Trạm quan trắc phóng xạ Hà Nội",
                            province_code="01", lat=21.0285, lon=105.8542)
-m.threshold_set(station=station, parameter=gamma, limit_value=0.5)
+m.threshold_set(station=station, parameter=gamma, level_1=0.5)
 user_upsert(username="trucban", password="mat-khau-dai-123", role=Role.NATIONAL_DUTY,
             email="trucban@naccet.example")
 print(m.station_token_issue(station=station))

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 
 from django.db import IntegrityError, transaction
 
 from ungpho.alerts.services import notifications_enqueue_for_incident
 from ungpho.audit.services import audit_record, snapshot
-from ungpho.core.monitoring.threshold import ThresholdDecision
 from ungpho.incidents.models import IncidentReport
 
 #: How many of the latest exceeding readings a report keeps as evidence.
@@ -16,22 +14,24 @@ EVIDENCE_KEEP = 50
 _TRACKED = ["status", "peak_value", "latest_value", "updated_at"]
 
 
-def _evidence_row(*, observed_at: dt.datetime, value: float, limit: float) -> dict:
-    return {"time": observed_at.isoformat(), "value": value, "limit": limit}
+def _evidence_row(*, observed_at: dt.datetime, decision: dict) -> dict:
+    return {"time": observed_at.isoformat(), "value": decision["value"],
+            "limit": decision["limit"], "level": decision.get("level")}
 
 
 @transaction.atomic
 def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, province_code: str,
                                    lat: float, lon: float, observed_at: dt.datetime,
-                                   decision: ThresholdDecision, by=None,
-                                   ) -> tuple[IncidentReport, bool]:
-    """Open a report for an exceedance, or add the reading to the station's open report.
+                                   decision: dict, by=None) -> tuple[IncidentReport, bool]:
+    """Open a report for a confirmed exceedance, or add it to the station's open report
+    (never a second one). ``decision``: value, limit, level, basis, criterion, as judged by
+    ``monitoring.pipeline`` from ``ungpho.core.monitoring.limits``.
 
     Returns the report and whether it was opened now. Opening it also puts the notifications
     into the outbox, in the same transaction, so a report is never without its messages.
     """
     now = dt.datetime.now(dt.UTC)
-    evidence = _evidence_row(observed_at=observed_at, value=decision.value, limit=decision.limit)
+    evidence = _evidence_row(observed_at=observed_at, decision=decision)
     open_reports = IncidentReport.objects.select_for_update().filter(
         station_id=station_id, parameter_id=parameter_id, status=IncidentReport.Status.OPEN)
     report = open_reports.first()
@@ -42,8 +42,9 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
                     source=IncidentReport.Source.THRESHOLD, province_id=province_code,
                     station_id=station_id, parameter_id=parameter_id, lat=lat, lon=lon,
                     first_information_at=now, opened_at=now, updated_at=now,
-                    peak_value=decision.value, latest_value=decision.value,
-                    decision=asdict(decision), evidence=[evidence])
+                    peak_value=max([decision["value"], *decision.get("run_values", ())]),
+                    latest_value=decision["value"],
+                    decision=decision, evidence=[evidence])
         except IntegrityError:  # another ingest opened it a moment ago
             report = open_reports.get()
         else:
@@ -51,11 +52,15 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
             notifications_enqueue_for_incident(incident_id=report.pk)
             return report, True
     before = snapshot(report, _TRACKED)
-    report.latest_value = decision.value
-    report.peak_value = max(report.peak_value or decision.value, decision.value)
+    value = decision["value"]
+    report.latest_value = value
+    report.peak_value = max(report.peak_value or value, value)
+    if decision.get("level", 0) > report.decision.get("level", 0):
+        report.decision = decision
     report.evidence = (report.evidence + [evidence])[-EVIDENCE_KEEP:]
     report.updated_at = now
-    report.save(update_fields=["latest_value", "peak_value", "evidence", "updated_at"])
+    report.save(update_fields=["latest_value", "peak_value", "evidence", "decision",
+                                "updated_at"])
     audit_record(by=by, action="incident.add_evidence", obj=report, before=before,
                  after=snapshot(report, _TRACKED))
     return report, False

@@ -8,7 +8,7 @@ from ninja import Router, Status
 from ungpho.core.formats.readings_json import Rejection, parse_batch
 from ungpho.monitoring.models import Reading, Station
 from ungpho.monitoring.selectors import station_by_token
-from ungpho.monitoring.services import readings_ingest
+from ungpho.monitoring.services import lines_ingest, readings_ingest
 
 router = Router(tags=["monitoring"])
 
@@ -35,8 +35,10 @@ def readings_post(request: HttpRequest):
 
     Body: ``{"station": "HN-GAMMA-01", "readings": [{"parameter": "GammaDR",
     "time": "2026-11-21T10:05:00+07:00", "value": 0.12, "unit": "µSv/h"}]}``.
-    Each reading is judged alone: 201 all stored, 207 some rejected (the rest stored),
-    422 none stored, 200 nothing new (all duplicates). Rejections name the field.
+    The same body may instead be a station data file (TT 10/2021: ``symbol value unit
+    yyyyMMddHHmmss status`` per line) sent as ``Content-Type: text/plain``; rejections then
+    name the line. Each reading is judged alone: 201 all stored, 207 some rejected (the rest
+    stored), 422 none stored, 200 nothing new (all duplicates). Rejections name the field.
     """
     token = _bearer(request)
     if not token:
@@ -44,6 +46,8 @@ def readings_post(request: HttpRequest):
     station = station_by_token(token)
     if station is None:
         return _error(401, "Authorization", ERR_TOKEN_BAD)
+    if request.content_type == "text/plain":
+        return _file_body(request, station)
     try:
         body = json.loads(request.body or b"")
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -55,6 +59,17 @@ def readings_post(request: HttpRequest):
         return _error(403, "station", ERR_STATION_MISMATCH.format(own=station.code, code=code))
     result = readings_ingest(station=station, readings=readings, via=Reading.Via.HTTP,
                              rejected=rejections)
+    return _outcome(result)
+
+
+def _file_body(request: HttpRequest, station: Station):
+    """A body in the station file format of TT 10/2021 (``Content-Type: text/plain``)."""
+    result = lines_ingest(station=station, lines=request.body.splitlines(keepends=True),
+                          via=Reading.Via.HTTP, source=f"http:{station.code}")
+    return _outcome(result)
+
+
+def _outcome(result):
     if result.rejected and not result.stored and not result.duplicates:
         status = 422
     elif result.rejected:

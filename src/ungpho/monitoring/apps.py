@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class MonitoringConfig(AppConfig):
     name = "ungpho.monitoring"
     verbose_name = "Quan trắc / Monitoring"
+
+    def ready(self):
+        post_migrate.connect(_parameters_sync_on_migrate, sender=self)
+
+
+def _parameters_sync_on_migrate(sender, using="default", **kwargs):
+    if using == "default":
+        from ungpho.monitoring.services import parameters_sync
+
+        parameters_sync()

@@ -1,3 +1,6 @@
+"""Writes of the monitoring registry (one transaction and one audit entry each) and the
+JSON doors' entry into the ingestion pipeline."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,13 +10,10 @@ from django.db import transaction
 
 from ungpho.audit.services import audit_record, audited_upsert
 from ungpho.core.formats.readings_json import ParsedReading, Rejection
-from ungpho.core.monitoring.threshold import threshold_check
-from ungpho.incidents.services import incident_raise_from_exceedance
-from ungpho.monitoring.models import Parameter, Reading, Station, Threshold
+from ungpho.core.monitoring.catalogue import catalogue
+from ungpho.monitoring.models import Parameter, Station, StationParameter, Threshold
+from ungpho.monitoring.pipeline import Ingestor, RawItem, Rejected
 from ungpho.monitoring.tokens import token_digest, token_new
-
-ERR_UNKNOWN_PARAMETER = "unknown parameter {code!r}; known: {known}"
-ERR_WRONG_UNIT = "unit {unit!r} does not match {code}'s unit {expected!r}"
 
 
 @dataclass
@@ -30,18 +30,43 @@ class IngestResult:
 
 
 @transaction.atomic
-def parameter_upsert(*, code: str, name_vi: str, name_en: str, unit: str, by=None) -> Parameter:
+def parameter_upsert(*, code: str, name_vi: str, name_en: str, unit: str,
+                     range_min: float | None = None, range_max: float | None = None,
+                     station_types: list[str] | None = None, citation: str = "",
+                     by=None) -> Parameter:
     return audited_upsert(Parameter, by=by, action="parameter.upsert", lookup={"code": code},
-                          defaults={"name_vi": name_vi, "name_en": name_en, "unit": unit})
+                          defaults={"name_vi": name_vi, "name_en": name_en, "unit": unit,
+                                    "range_min": range_min, "range_max": range_max,
+                                    "station_types": list(station_types or []),
+                                    "citation": citation})
+
+
+def parameters_sync(*, by=None) -> int:
+    """Bring the parameter table in step with the national catalogue (after every migrate)."""
+    for spec in catalogue().parameters.values():
+        parameter_upsert(code=spec.code, name_vi=spec.name_vi, name_en=spec.name_en,
+                         unit=spec.unit, range_min=spec.range_min, range_max=spec.range_max,
+                         station_types=list(spec.station_types), citation=spec.citation, by=by)
+    return len(catalogue().parameters)
 
 
 @transaction.atomic
 def station_upsert(*, code: str, name: str, province_code: str, lat: float, lon: float,
-                   owner: str = "", reporting_interval_s: int = 300, by=None) -> Station:
+                   owner: str = "", ministry: str = Station.Ministry.MAE,
+                   type: str = Station.Type.RADIATION, reporting_interval_s: int = 300,
+                   status: str = Station.Status.ACTIVE, file_prefix: str | None = None,
+                   background_usv_h: float | None = None, facility_code: str | None = None,
+                   by=None) -> Station:
+    from ungpho.preparedness.models import Facility
+
+    facility = Facility.objects.get(code=facility_code) if facility_code else None
     return audited_upsert(Station, by=by, action="station.upsert", lookup={"code": code},
                           defaults={"name": name, "province_id": province_code, "lat": lat,
-                                    "lon": lon, "owner": owner,
-                                    "reporting_interval_s": reporting_interval_s})
+                                    "lon": lon, "owner": owner, "ministry": ministry,
+                                    "type": type, "reporting_interval_s": reporting_interval_s,
+                                    "status": status, "file_prefix": file_prefix or None,
+                                    "background_usv_h": background_usv_h,
+                                    "facility": facility})
 
 
 @transaction.atomic
@@ -58,81 +83,78 @@ def station_token_issue(*, station: Station, token: str | None = None, by=None) 
 
 
 @transaction.atomic
-def threshold_set(*, station: Station, parameter: Parameter, limit_value: float, basis: str = "",
-                  by=None) -> Threshold:
-    return audited_upsert(Threshold, by=by, action="threshold.set",
-                          lookup={"station": station, "parameter": parameter},
-                          defaults={"limit_value": limit_value, "basis": basis})
-
-
-def _accept(readings: list[ParsedReading], result: IngestResult) -> list[
-        tuple[ParsedReading, Parameter]]:
-    parameters = {p.code: p for p in Parameter.objects.filter(
-        code__in={r.parameter for r in readings})}
-    accepted = []
-    known = ""
-    for reading in readings:
-        prefix = f"readings[{reading.index}]"
-        parameter = parameters.get(reading.parameter)
-        if parameter is None:
-            known = known or ", ".join(Parameter.objects.values_list("code", flat=True))
-            result.rejected.append(Rejection(f"{prefix}.parameter", ERR_UNKNOWN_PARAMETER.format(
-                code=reading.parameter, known=known), reading.index))
-        elif reading.unit is not None and reading.unit != parameter.unit:
-            result.rejected.append(Rejection(f"{prefix}.unit", ERR_WRONG_UNIT.format(
-                unit=reading.unit, code=parameter.code, expected=parameter.unit), reading.index))
-        else:
-            accepted.append((reading, parameter))
-    return accepted
+def mapping_set(*, station: Station, symbol: str, parameter: Parameter, unit: str = "",
+                scale: float = 1.0, offset: float = 0.0, by=None) -> StationParameter:
+    """How the station names a parameter and converts its unit (value × scale + offset)."""
+    return audited_upsert(StationParameter, by=by, action="mapping.set",
+                          lookup={"station": station, "symbol": symbol},
+                          defaults={"parameter": parameter, "unit": unit, "scale": scale,
+                                    "offset": offset})
 
 
 @transaction.atomic
+def threshold_set(*, station: Station, parameter: Parameter, level_1: float,
+                  level_2: float | None = None, level_3: float | None = None,
+                  confirm_count: int = 2, basis: str = "", by=None) -> Threshold:
+    """Set the operator's alarm levels (increasing, strictly; the first is required)."""
+    from ungpho.core.monitoring.limits import alarm_level
+
+    alarm_level(level_1, (level_1, level_2, level_3))  # validates the order, names the level
+    return audited_upsert(Threshold, by=by, action="threshold.set",
+                          lookup={"station": station, "parameter": parameter},
+                          defaults={"level_1": level_1, "level_2": level_2,
+                                    "level_3": level_3, "confirm_count": confirm_count,
+                                    "basis": basis})
+
+
 def readings_ingest(*, station: Station, readings: list[ParsedReading], via: str,
-                    rejected: list[Rejection] = ()) -> IngestResult:
-    """Store a batch (idempotent by station, parameter, time) and raise reports on exceedance.
+                    rejected: list[Rejection] = (), by=None) -> IngestResult:
+    """Store one JSON batch through the pipeline (idempotent by station, parameter, time);
+    confirmed exceedances open or update reports, all in one transaction."""
+    ingestor = Ingestor(by=by)
+    items = [RawItem(r.index, r.parameter, r.value, r.unit, r.observed_at, r.status)
+             for r in readings]
+    ingestor.add(station=station, items=items, via=via, source=f"{via}:{station.code}",
+                 rejected=[Rejected(r.index, r.field, r.message) for r in rejected])
+    flushed = ingestor.flush()
+    return IngestResult(
+        stored=flushed.stored, duplicates=flushed.duplicates,
+        incidents_opened=flushed.incidents_opened,
+        rejected=[r if isinstance(r, Rejection) else _rejection(r) for r in flushed.rejected])
 
-    Readings, the reports they raise and the reports' outbox rows commit together.
-    """
-    result = IngestResult(rejected=list(rejected))
-    accepted = _accept(readings, result)
-    existing = set(Reading.objects.filter(
-        station=station, observed_at__in={r.observed_at for r, _ in accepted},
-    ).values_list("parameter_id", "observed_at"))
-    now = dt.datetime.now(dt.UTC)
-    fresh: dict[tuple[int, dt.datetime], tuple[ParsedReading, Parameter]] = {}
-    for reading, parameter in accepted:
-        key = (parameter.pk, reading.observed_at)
-        if key in existing or key in fresh:
-            result.duplicates += 1
+
+def lines_ingest(*, station: Station, lines, via: str, source: str, by=None) -> IngestResult:
+    """Store lines in the station file format (an HTTP body); rejections name the line."""
+    from ungpho.core.formats.station_file import LineRejection, parse_lines
+
+    items, rejected = [], []
+    for line in parse_lines(lines):
+        if isinstance(line, LineRejection):
+            rejected.append(Rejected(line.line_no, line.field, line.reason, line.text))
         else:
-            fresh[key] = (reading, parameter)
-    Reading.objects.bulk_create(
-        [Reading(station=station, parameter=p, observed_at=r.observed_at, value=r.value,
-                 received_at=now, via=via) for r, p in fresh.values()],
-        ignore_conflicts=True)
-    result.stored = len(fresh)
-    if fresh:
-        audit_record(by=station, action="readings.ingest", obj=station, after={
-            "via": via, "stored": result.stored, "duplicates": result.duplicates,
-            "rejected": len(result.rejected),
-            "from": min(r.observed_at for r, _ in fresh.values()).isoformat(),
-            "to": max(r.observed_at for r, _ in fresh.values()).isoformat()})
-    _raise_exceedances(station, sorted(fresh.values(), key=lambda rp: rp[0].observed_at), result)
-    return result
+            items.append(line)
+    ingestor = Ingestor(by=by)
+    ingestor.add(station=station, items=items, via=via, source=source, rejected=rejected)
+    flushed = ingestor.flush()
+    return IngestResult(stored=flushed.stored, duplicates=flushed.duplicates,
+                        incidents_opened=flushed.incidents_opened,
+                        rejected=[Rejection(f"line {r.line_no}: {r.field}", r.reason, r.line_no)
+                                  for r in flushed.rejected])
 
 
-def _raise_exceedances(station: Station, fresh: list[tuple[ParsedReading, Parameter]],
-                       result: IngestResult) -> None:
-    limits = dict(Threshold.objects.filter(station=station).values_list("parameter_id",
-                                                                         "limit_value"))
-    for reading, parameter in fresh:
-        if parameter.pk not in limits:
-            continue
-        decision = threshold_check(value=reading.value, limit=limits[parameter.pk])
-        if decision.exceeded:
-            report, opened = incident_raise_from_exceedance(
-                station_id=station.pk, parameter_id=parameter.pk,
-                province_code=station.province_id, lat=station.lat, lon=station.lon,
-                observed_at=reading.observed_at, decision=decision, by=station)
-            if opened:
-                result.incidents_opened.append(report.pk)
+def _rejection(r: Rejected) -> Rejection:
+    field_name = r.field if r.line_no is None or r.field.startswith("readings") else (
+        f"readings[{r.line_no}].{_JSON_FIELD.get(r.field, r.field)}")
+    return Rejection(field_name, r.reason, r.line_no)
+
+
+#: Pipeline field names → the JSON batch's item fields.
+_JSON_FIELD = {"symbol": "parameter"}
+
+
+def station_states_refresh(*, now: dt.datetime | None = None) -> int:
+    """Recompute every active station's state (Good / Exceeding / Offline / Calibrating /
+    Device error) from its series; returns how many changed."""
+    from ungpho.monitoring.states import states_refresh
+
+    return states_refresh(now=now or dt.datetime.now(dt.UTC))

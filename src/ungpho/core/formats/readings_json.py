@@ -10,6 +10,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+#: Station status codes of TT 10/2021/TT-BTNMT data files.
+STATUSES = ("00", "01", "02")
+
 
 @dataclass(frozen=True)
 class ParsedReading:
@@ -18,6 +21,8 @@ class ParsedReading:
     observed_at: dt.datetime
     value: float
     unit: str | None
+    #: TT 10/2021 status: 00 measuring, 01 calibrating, 02 device error.
+    status: str = "00"
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,11 @@ def parse_reading(item: object, index: int) -> ParsedReading:
     unit = item.get("unit")
     if unit is not None and not isinstance(unit, str):
         raise RejectionError(Rejection(f"{prefix}.unit", "must be a string", index))
-    return ParsedReading(index, parameter.strip(), observed_at, float(value), unit)
+    status = item.get("status", "00")
+    if status not in STATUSES:
+        raise RejectionError(Rejection(f"{prefix}.status", "must be \"00\" (measuring), "
+                                       "\"01\" (calibrating) or \"02\" (device error)", index))
+    return ParsedReading(index, parameter.strip(), observed_at, float(value), unit, status)
 
 
 def parse_batch(body: object) -> tuple[str | None, list[ParsedReading], list[Rejection]]:

@@ -1,0 +1,274 @@
+"""The file door: station text files of TT 10/2021/TT-BTNMT (formerly TT 24/2017), from the
+command line or the drop folder (the FTP server's root) the worker watches.
+
+Nothing accepted is lost and nothing is taken twice: a file is known by the SHA-256 of its
+content; its readings and its progress (byte offset, line) commit in the same transaction,
+so a worker killed mid-file resumes after the last committed line, and a file taken in
+before is skipped whole. Files are streamed line by line, so a backlog of any size runs in
+constant memory. A file whose name names no station is kept, with its reason, as a rejection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from ungpho.core.formats.station_file import (
+    LineRejection,
+    parse_file_name,
+    read_station_file,
+)
+from ungpho.monitoring.models import IngestFile, Reading, RejectedLine, Station
+from ungpho.monitoring.pipeline import FlushResult, Ingestor, Rejected
+
+ERR_NO_STATION = ("no station sends files as {prefix!r}: register its file prefix or a "
+                  "station with code {code!r}")
+#: A file still being written by the FTP server is left for the next pass.
+SETTLE_S = 2.0
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    stored: int = 0
+    duplicates: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    skipped: bool = False  # taken in before, whole
+
+
+@dataclass
+class FilesSummary:
+    files: int = 0
+    files_skipped: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    incidents_opened: list[int] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"files": self.files, "files_skipped": self.files_skipped,
+                "stored": self.stored, "duplicates": self.duplicates,
+                "incidents_opened": self.incidents_opened, "rejected": self.rejected}
+
+
+def station_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The .txt files named, or found (recursively, sorted) in the folders named; any
+    layout (``yyyy/MM/dd/`` or flat)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for folder, dirs, names in os.walk(path):
+                dirs.sort()
+                for name in sorted(names):
+                    if name.lower().endswith(".txt"):
+                        yield Path(folder) / name
+        else:
+            yield path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Stations:
+    def __init__(self):
+        self.by_prefix = dict(Station.objects.exclude(file_prefix=None).values_list(
+            "file_prefix", "pk"))
+        self.by_code = {code.lower(): pk for pk, code in Station.objects.values_list(
+            "pk", "code")}
+        self.loaded: dict[int, Station] = {}
+
+    def find(self, province: str, facility: str, station: str) -> Station | None:
+        pk = self.by_prefix.get(f"{province}_{facility}_{station}") or self.by_code.get(
+            station.lower())
+        if pk is None:
+            return None
+        if pk not in self.loaded:
+            self.loaded[pk] = Station.objects.get(pk=pk)
+        return self.loaded[pk]
+
+
+def files_ingest(paths: Iterable[str | Path], *, chunk_rows: int | None = None,
+                 on_file: Callable[[Path, int], None] | None = None,
+                 after_commit: Callable[[list[Path]], None] | None = None) -> FilesSummary:
+    """Ingest station files; ``on_file(path, size)`` is called as each is read (progress),
+    ``after_commit(paths)`` with the files completed by each committed transaction."""
+    run = _FilesRun(chunk_rows or settings.INGEST_CHUNK, after_commit)
+    for path in station_files(paths):
+        size = path.stat().st_size
+        if on_file is not None:
+            on_file(path, size)
+        run.file(path, size)
+    run.commit()
+    return run.summary
+
+
+class _FilesRun:
+    """Queues files' lines into one ingestor and commits every ``chunk_rows`` lines, with
+    each file's progress saved in the transaction that holds its lines."""
+
+    def __init__(self, chunk_rows: int, after_commit):
+        self.chunk_rows = chunk_rows
+        self.after_commit = after_commit
+        self.summary = FilesSummary()
+        self.stations = _Stations()
+        self.ingestor = Ingestor()
+        self.pending: dict[int, tuple[IngestFile, list[FlushResult]]] = {}  # by id()
+        self.completed: list[Path] = []
+
+    def file(self, path: Path, size: int) -> None:
+        self.summary.files += 1
+        record, skip = _file_record(path, size)
+        if skip:
+            self.summary.files_skipped += 1
+            self.summary.duplicates += record.stored + record.duplicates
+        else:
+            station, problem = _file_station(path, self.stations)
+            if problem is not None:
+                _reject_whole(record, problem)
+                self.summary.rejected.append(_rejection_row(path, problem))
+            else:
+                self._lines(path, record, station)
+        self.completed.append(path)
+        if self.ingestor.pending >= self.chunk_rows:
+            self.commit()
+
+    def _lines(self, path: Path, record: IngestFile, station: Station) -> None:
+        record.station = station
+        with path.open("rb") as stream:
+            stream.seek(record.byte_offset)
+            lines = () if record.byte_offset and record.byte_offset >= record.size_bytes \
+                else read_station_file(stream, first_line_no=record.line_no + 1)
+            items: list = []
+            rejected: list[Rejected] = []
+            last = record.line_no
+            for line in lines:
+                last = max(last, line.line_no)
+                if isinstance(line, LineRejection):
+                    rejected.append(Rejected(line.line_no, line.field, line.reason, line.text))
+                    self.summary.rejected.append(_rejection_row(path, rejected[-1]))
+                else:
+                    items.append(line)  # FileLine has RawItem's fields, in RawItem's order
+                if len(items) + len(rejected) >= self.chunk_rows:
+                    self._queue(record, station, path, items, rejected, stream.tell(), last)
+                    items, rejected = [], []
+                    self.commit()
+            record.status = IngestFile.Status.DONE
+            record.finished_at = dt.datetime.now(dt.UTC)
+            self._queue(record, station, path, items, rejected, stream.tell(), last)
+
+    def _queue(self, record, station, path, items, rejected, offset: int, line_no: int) -> None:
+        result = self.ingestor.add(station=station, items=items, via=Reading.Via.FILE,
+                                   source=str(path), rejected=rejected, file=record)
+        record.byte_offset, record.line_no = offset, line_no
+        self.pending.setdefault(id(record), (record, []))[1].append(result)
+
+    def _files_save(self) -> None:
+        for record, _ in self.pending.values():
+            record.save()
+
+    def _record_progress(self) -> None:
+        for record, results in self.pending.values():
+            for result in results:
+                record.stored += result.stored
+                record.duplicates += result.duplicates
+                record.rejected += len(result.rejected)
+            record.save()
+
+    def commit(self) -> None:
+        flushed = self.ingestor.flush(before_write=self._files_save,
+                                      before_commit=self._record_progress)
+        self.pending.clear()
+        self.summary.stored += flushed.stored
+        self.summary.duplicates += flushed.duplicates
+        self.summary.incidents_opened += flushed.incidents_opened
+        if self.after_commit is not None and self.completed:
+            self.after_commit(list(self.completed))
+        self.completed.clear()
+
+
+def _file_record(path: Path, size: int) -> tuple[IngestFile, bool]:
+    """The file's record (new ones are saved with its first lines) and whether it was
+    taken in whole before."""
+    sha = file_sha256(path)
+    record = IngestFile.objects.filter(sha256=sha).first()
+    if record is None:
+        record = IngestFile(sha256=sha, path=str(path)[:500], size_bytes=size,
+                            started_at=dt.datetime.now(dt.UTC))
+    return record, record.status == IngestFile.Status.DONE and record.pk is not None
+
+
+def _file_station(path: Path, stations: _Stations) -> tuple[Station | None, Rejected | None]:
+    try:
+        name = parse_file_name(path.name)
+    except ValueError as error:
+        return None, Rejected(0, "file name", str(error), path.name)
+    station = stations.find(name.province, name.facility, name.station)
+    if station is None:
+        prefix = f"{name.province}_{name.facility}_{name.station}"
+        return None, Rejected(0, "file name", ERR_NO_STATION.format(
+            prefix=prefix, code=name.station), path.name)
+    return station, None
+
+
+@transaction.atomic
+def _reject_whole(record: IngestFile, problem: Rejected) -> None:
+    record.status, record.rejected = IngestFile.Status.DONE, 1
+    record.finished_at = dt.datetime.now(dt.UTC)
+    record.save()
+    RejectedLine.objects.create(file=record, via=Reading.Via.FILE, source=record.path,
+                                line_no=problem.line_no, field=problem.field,
+                                reason=problem.reason[:500], text=problem.text[:500],
+                                received_at=record.finished_at)
+
+
+def _rejection_row(path: Path, rejected: Rejected) -> dict:
+    return {"file": str(path), "line": rejected.line_no, "field": rejected.field,
+            "reason": rejected.reason}
+
+
+#: Files one worker pass takes, so that notifications are not held up by a backlog.
+DROP_PASS_FILES = 2000
+
+
+def drop_folder_pass(*, now: float | None = None) -> int:
+    """One worker pass over the drop folder: settled files are ingested, then moved under
+    the data dir's ``archive/`` (or ``rejected/`` when their name names no station),
+    keeping their relative path. Returns how many files were taken."""
+    drop = settings.DROP_DIR
+    if drop is None or not drop.is_dir():
+        return 0
+    import time
+
+    now = now or time.time()
+    ready = [p for p in station_files([drop])
+             if not p.relative_to(drop).parts[0].startswith(".")
+             and now - p.stat().st_mtime >= SETTLE_S][:DROP_PASS_FILES]
+    if not ready:
+        return 0
+    files_ingest(ready, after_commit=lambda done: _archive(drop, done))
+    return len(ready)
+
+
+def _archive(drop: Path, paths: list[Path]) -> None:
+    rejected = set(IngestFile.objects.filter(
+        path__in=[str(p) for p in paths], rejected_lines__field="file name").values_list(
+        "path", flat=True))
+    for path in paths:
+        base = settings.REJECTED_DIR if str(path) in rejected else settings.ARCHIVE_DIR
+        target = base / path.relative_to(drop)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            shutil.move(str(path), target)

@@ -1,0 +1,320 @@
+"""The one ingestion pipeline behind every door (files, HTTP, MQTT, EURDEP).
+
+A door hands over raw items per station; ``Ingestor.flush`` then, in one transaction:
+resolves each symbol and unit to a parameter (the station's mapping, else the national
+catalogue) and converts the value, runs quality control (flags, never deletion), stores the
+readings idempotently, moves the live front of each series, confirms exceedances and opens
+or updates the incident reports they raise, and keeps every rejected item with its reason.
+Many small files go through one flush, so the cost of a transaction is shared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.db import connection, transaction
+
+from ungpho.audit.services import audit_record
+from ungpho.core.monitoring.catalogue import catalogue, unit_factor
+from ungpho.core.monitoring.limits import ExceedanceState, alarm_level, exceedance_step
+from ungpho.core.monitoring.qc import DISQUALIFYING, SeriesState, qc_flags
+from ungpho.monitoring.levels import EffectiveLevels, levels_for_stations
+from ungpho.monitoring.models import Parameter, RejectedLine, Series, Station, StationParameter
+from ungpho.monitoring.store import readings_insert, series_upsert
+
+ERR_UNKNOWN_SYMBOL = "unknown parameter symbol {symbol!r} for a {type} station"
+ERR_UNIT = "unit {unit!r} cannot be converted to {code}'s unit {expected!r}: {why}"
+
+
+class RawItem(NamedTuple):
+    """One value as a door received it, before resolution and QC."""
+
+    line_no: int | None
+    symbol: str
+    value: float
+    unit: str | None
+    observed_at: dt.datetime
+    status: str = "00"
+
+
+class Rejected(NamedTuple):
+    line_no: int | None
+    field: str
+    reason: str
+    text: str = ""
+
+
+@dataclass
+class FlushResult:
+    stored: int = 0
+    duplicates: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    incidents_opened: list[int] = field(default_factory=list)
+    exceedances: int = 0
+    flagged: int = 0
+
+
+@dataclass
+class _Batch:
+    station: Station
+    items: list[RawItem]
+    via: str
+    source: str
+    rejected: list[Rejected]
+    file: object | None  # an IngestFile, saved by the door before the write
+    result: FlushResult
+
+
+class _Resolved(NamedTuple):
+    parameter_id: int
+    scale: float
+    offset: float
+    range_min: float | None
+    range_max: float | None
+
+
+@dataclass(slots=True)
+class _Front:
+    last_at: dt.datetime | None
+    last_value: float
+    last_flags: int
+    qc: SeriesState
+    exceedance: ExceedanceState
+    level: int
+    dirty: bool = False
+
+
+class Ingestor:
+    """Collects items of any number of stations and writes them in one transaction."""
+
+    def __init__(self, *, by=None):
+        self.by = by
+        self._batches: list[_Batch] = []
+        self._parameters: dict[str, Parameter] | None = None
+
+    @property
+    def pending(self) -> int:
+        return sum(len(b.items) + len(b.rejected) for b in self._batches)
+
+    def add(self, *, station: Station, items: list[RawItem], via: str, source: str = "",
+            rejected: list[Rejected] = (), file=None) -> FlushResult:
+        """Queue one station's items; the returned result fills in at ``flush``."""
+        result = FlushResult()
+        self._batches.append(_Batch(station, items, via, source or via, list(rejected),
+                                    file, result))
+        return result
+
+    def flush(self, *, before_write=None, before_commit=None) -> FlushResult:
+        """Write everything queued; ``before_write`` and ``before_commit`` run inside the
+        same transaction (a file door saves its file records and progress there, so
+        progress and readings commit together)."""
+        batches, self._batches = self._batches, []
+        total = FlushResult()
+        if not batches:
+            return total
+        with transaction.atomic():
+            if before_write is not None:
+                before_write()
+            self._write(batches, total)
+            if before_commit is not None:
+                before_commit()
+        return total
+
+    def _write(self, batches: list[_Batch], total: FlushResult) -> None:
+        now = dt.datetime.now(dt.UTC)
+        now_s = now.timestamp()
+        station_ids = sorted({b.station.pk for b in batches})
+        if connection.vendor == "postgresql":  # one writer per station's series at a time
+            with connection.cursor() as cursor:
+                for sid in station_ids:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x756E67, sid])
+        fronts = _fronts_load(station_ids)
+        levels = levels_for_stations(station_ids, fronts_values=_recent_values(fronts))
+        resolver = _Resolver(station_ids)
+        groups: list[list] = []
+        raised: list[tuple[_Batch, int, tuple, dict]] = []
+        for batch in batches:
+            sid = batch.station.pk
+            rows: list = []
+            groups.append(rows)
+            for item in batch.items:
+                resolved = resolver.resolve(batch.station, item.symbol, item.unit)
+                if isinstance(resolved, Rejected):
+                    batch.rejected.append(resolved._replace(line_no=item.line_no))
+                    continue
+                pid = resolved.parameter_id
+                value = item.value * resolved.scale + resolved.offset
+                observed_s = item.observed_at.timestamp()
+                front = fronts.get((sid, pid))
+                if front is None:
+                    front = fronts[sid, pid] = _Front(None, value, 0, SeriesState.empty(),
+                                                      ExceedanceState.empty(), 0)
+                live = front.last_at is None or item.observed_at > front.last_at
+                flags = qc_flags(value=value, status=item.status, observed_at_s=observed_s,
+                                 received_at_s=now_s, range_min=resolved.range_min,
+                                 range_max=resolved.range_max, state=front.qc)
+                rows.append((sid, pid, item.observed_at, value, flags, now, batch.via))
+                if flags:
+                    batch.result.flagged += 1
+                if live:
+                    front.last_at, front.last_value, front.last_flags = (
+                        item.observed_at, value, flags)
+                    front.dirty = True
+                    effective = levels.get((sid, pid))
+                    if effective is not None:
+                        decision = _judge(effective, value, flags, front)
+                        if decision is not None:
+                            raised.append((batch, pid, rows[-1], decision))
+        for batch, rows, new in zip(batches, groups, readings_insert(groups), strict=True):
+            batch.result.stored = new
+            batch.result.duplicates = len(rows) - new
+        inserted = sum(b.result.stored for b in batches)
+        duplicates = sum(b.result.duplicates for b in batches)
+        series_upsert([(sid, pid, f.last_at, f.last_value, f.last_flags,
+                        json.dumps(f.qc.to_json()), json.dumps(f.exceedance.to_json()), f.level)
+                       for (sid, pid), f in fronts.items() if f.dirty])
+        _rejections_keep(batches, now)
+        for batch, pid, row, decision in raised:
+            _raise(batch, pid, row, decision, now, self.by)
+        for batch in batches:
+            _sum_into(total, batch)
+        if inserted or total.rejected:
+            by_via = defaultdict(int)
+            for batch in batches:
+                by_via[batch.via] += batch.result.stored
+            audit_record(by=self.by if self.by is not None else _single_station(batches),
+                         action="readings.ingest", object_type="monitoring.reading",
+                         after={"stored": inserted, "duplicates": duplicates,
+                                "rejected": len(total.rejected), "stations": len(station_ids),
+                                "via": dict(by_via)})
+
+
+def _judge(effective: EffectiveLevels, value: float, flags: int, front: _Front) -> dict | None:
+    """Advance the confirmation run. A decision when a higher level is confirmed now
+    (``confirmed``: true), or when a valid reading stays at a level while one is confirmed
+    (evidence for the open report); None otherwise."""
+    valid = not flags & DISQUALIFYING
+    level_now = alarm_level(value, effective.limits, at_or_above=effective.at_or_above) \
+        if valid else 0
+    confirmed = exceedance_step(level_now=level_now, flags=flags, state=front.exceedance,
+                                confirm_count=effective.confirm_count)
+    if valid and level_now == 0:
+        front.level = 0
+    rising = confirmed is not None and confirmed > front.level
+    if not rising and not (valid and level_now and front.level):
+        return None
+    if rising:
+        front.level = confirmed
+    level = front.level
+    limit = effective.limits[level - 1]
+    return {"level": level, "limit": limit, "value": value, "ratio": value / limit,
+            "basis": effective.basis, "confirm_count": effective.confirm_count,
+            "confirmed": rising,
+            # The valid readings of the confirming run, newest last (QC's recent memory).
+            "run_values": list(front.qc.recent[-effective.confirm_count:]) if rising else [],
+            "criterion": f"{effective.confirm_count} consecutive valid readings above level "
+                         f"{level} ({limit:g}); latest {value:g}"}
+
+
+def _raise(batch: _Batch, parameter_id: int, row, decision: dict, now: dt.datetime, by) -> None:
+    from ungpho.incidents.services import incident_raise_from_exceedance
+    from ungpho.monitoring.models import Exceedance
+
+    station = batch.station
+    report, opened = incident_raise_from_exceedance(
+        station_id=station.pk, parameter_id=parameter_id, province_code=station.province_id,
+        lat=station.lat, lon=station.lon, observed_at=row[2], decision=decision,
+        by=by if by is not None else station)
+    if decision["confirmed"]:
+        Exceedance.objects.create(station=station, parameter_id=parameter_id,
+                                  level=decision["level"], limit_value=decision["limit"],
+                                  value=decision["value"], observed_at=row[2], confirmed_at=now,
+                                  basis=decision["basis"][:200], report=report)
+        batch.result.exceedances += 1
+    if opened:
+        batch.result.incidents_opened.append(report.pk)
+
+
+class _Resolver:
+    """(station, symbol, unit) → parameter and conversion, computed once per flush."""
+
+    def __init__(self, station_ids: list[int]):
+        self.parameters = {p.code: p for p in Parameter.objects.all()}
+        self.mappings = {(m.station_id, m.symbol): m for m in
+                         StationParameter.objects.filter(station_id__in=station_ids)
+                         .select_related("parameter")}
+        self.cache: dict[tuple[int, str, str | None], _Resolved | Rejected] = {}
+
+    def resolve(self, station: Station, symbol: str, unit: str | None):
+        key = (station.pk, symbol, unit)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._resolve(station, symbol, unit)
+        return found
+
+    def _resolve(self, station: Station, symbol: str, unit: str | None):
+        mapping = self.mappings.get((station.pk, symbol))
+        if mapping is not None:
+            parameter = mapping.parameter
+            if unit is None or not mapping.unit or unit == mapping.unit:
+                return _Resolved(parameter.pk, mapping.scale, mapping.offset,
+                                 parameter.range_min, parameter.range_max)
+        else:
+            spec = catalogue().find(symbol, station.type)
+            parameter = self.parameters.get(spec.code if spec else symbol)
+            if parameter is None:
+                return Rejected(None, "symbol", ERR_UNKNOWN_SYMBOL.format(
+                    symbol=symbol, type=station.type), symbol)
+        if unit is None or unit == parameter.unit:
+            return _Resolved(parameter.pk, 1.0, 0.0, parameter.range_min, parameter.range_max)
+        try:
+            scale, offset = unit_factor(unit, parameter.unit)
+        except ValueError as error:
+            return Rejected(None, "unit", ERR_UNIT.format(
+                unit=unit, code=parameter.code, expected=parameter.unit, why=error), unit)
+        return _Resolved(parameter.pk, scale, offset, parameter.range_min, parameter.range_max)
+
+
+def _fronts_load(station_ids: list[int]) -> dict[tuple[int, int], _Front]:
+    fronts = {}
+    for row in Series.objects.filter(station_id__in=station_ids).values_list(
+            "station_id", "parameter_id", "last_at", "last_value", "last_flags", "qc_state",
+            "exceedance_state", "level"):
+        sid, pid, last_at, value, flags, qc, exceedance, level = row
+        fronts[sid, pid] = _Front(last_at, value, flags, SeriesState.from_json(qc),
+                                  ExceedanceState.from_json(exceedance), level)
+    return fronts
+
+
+def _recent_values(fronts: dict[tuple[int, int], _Front]):
+    return {key: front.qc for key, front in fronts.items()}
+
+
+def _rejections_keep(batches: list[_Batch], now: dt.datetime) -> None:
+    RejectedLine.objects.bulk_create([
+        RejectedLine(file_id=b.file.pk if b.file else None, station=b.station, via=b.via,
+                     source=b.source[:500],
+                     line_no=r.line_no, field=r.field[:60], reason=r.reason[:500],
+                     text=r.text[:500], received_at=now)
+        for b in batches for r in b.rejected], batch_size=500)
+    for batch in batches:
+        batch.result.rejected = batch.rejected
+
+
+def _sum_into(total: FlushResult, batch: _Batch) -> None:
+    r = batch.result
+    total.stored += r.stored
+    total.duplicates += r.duplicates
+    total.rejected += r.rejected
+    total.incidents_opened += r.incidents_opened
+    total.exceedances += r.exceedances
+    total.flagged += r.flagged
+
+
+def _single_station(batches: list[_Batch]):
+    stations = {b.station.pk: b.station for b in batches}
+    return next(iter(stations.values())) if len(stations) == 1 else None

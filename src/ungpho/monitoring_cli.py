@@ -1,0 +1,186 @@
+"""``ungpho ingest``, ``ungpho simulate``, ``ungpho stations …``, ``ungpho eurdep …``: the
+monitoring network from the command line. Help texts: Vietnamese / English."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def cmd_ingest(args) -> int:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ungpho.monitoring.files import files_ingest, station_files
+
+    paths = list(station_files(args.paths))
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        sys.exit(f"ungpho ingest: không có tệp / no such file: {', '.join(missing)}")
+    total = sum(p.stat().st_size for p in paths)
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=_console(), disable=args.json or not sys.stderr.isatty(),
+                  transient=True) as progress:
+        task = progress.add_task("Nhập tệp trạm / ingesting", total=total)
+        seen = {"bytes": 0}
+
+        def on_file(path, size):
+            progress.update(task, completed=seen["bytes"], description=path.name[:40])
+            seen["bytes"] += size
+
+        summary = files_ingest(paths, on_file=on_file)
+        progress.update(task, completed=total)
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        _print_summary(summary)
+    return 0
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _print_summary(summary) -> None:
+    print(f"Tệp / files: {summary.files} (đã nhập trước / taken before: "
+          f"{summary.files_skipped})")
+    print(f"Lưu / stored: {summary.stored}   trùng / duplicates: {summary.duplicates}   "
+          f"loại / rejected lines: {len(summary.rejected)}")
+    for row in summary.rejected[:50]:
+        print(f"  {row['file']}:{row['line']}: {row['field']}: {row['reason']}")
+    if len(summary.rejected) > 50:
+        print(f"  … {len(summary.rejected) - 50} more (--json lists all)")
+    if summary.incidents_opened:
+        print(f"Báo cáo sự cố mới / new incident reports: {summary.incidents_opened}")
+
+
+def cmd_simulate(args) -> int:
+    import datetime as dt
+
+    from django.conf import settings
+
+    from ungpho.core.monitoring.simulate import SIM_STATION_TYPES
+    from ungpho.env import ConfigError, mqtt_from_url
+    from ungpho.monitoring.models import Station
+    from ungpho.monitoring.services import station_token_issue
+    from ungpho.monitoring.simulate import (
+        SimulateError,
+        ramp_from_text,
+        simulate_into,
+        time_parse,
+    )
+
+    def fail(message: str):
+        sys.exit(f"ungpho simulate: {message}")
+
+    if args.stations:
+        codes = [c.strip() for c in args.stations.split(",") if c.strip()]
+        found = {s.code: s for s in Station.objects.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            fail(f"stations: không có trạm / no station {unknown[0]!r}")
+        stations = [found[c] for c in codes]
+    else:
+        stations = list(Station.objects.filter(status=Station.Status.ACTIVE,
+                                               type__in=list(SIM_STATION_TYPES)))
+        if not stations:
+            fail("stations: không có trạm nào để mô phỏng / no active station to simulate "
+                 "(ungpho demo loads some)")
+    tokens = {}
+    for pair in args.token or ():
+        code, sep, token = pair.partition("=")
+        if not sep or not token:
+            fail(f"--token: {pair!r} must be CODE=TOKEN")
+        tokens[code] = token
+    try:
+        end = (time_parse(args.end, "--end") if args.end
+               else dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
+        if not args.hours > 0:
+            raise ValueError(f"--hours: must be > 0, got {args.hours:g}")
+        start = end - dt.timedelta(hours=args.hours)
+        ramp = ramp_from_text(args.ramp) if args.ramp else None
+        mqtt = mqtt_from_url(args.mqtt_url) if args.mqtt_url else (
+            settings.MQTT or mqtt_from_url("mqtt://127.0.0.1:1883"))
+    except (ValueError, ConfigError) as error:
+        fail(str(error))
+    out = args.out or settings.DROP_DIR
+    if args.door == "file" and out is None:
+        fail("--out: chọn thư mục / name a folder (or set UNGPHO_DROP_DIR)")
+    issued = []
+    if args.door in ("http", "mqtt"):
+        for station in stations:
+            if station.code not in tokens:
+                tokens[station.code] = station_token_issue(station=station)
+                issued.append(station.code)
+    try:
+        summary = simulate_into(door=args.door, stations=stations, start=start, end=end,
+                                seed=args.seed, ramp=ramp, out_dir=out, url=args.url,
+                                mqtt=mqtt, tokens=tokens, batch_s=round(args.batch_min * 60))
+    except (ValueError, SimulateError) as error:
+        fail(str(error))
+    if args.json:
+        print(json.dumps({**summary.as_dict(), "start": start.isoformat(),
+                          "end": end.isoformat(), "tokens_issued": issued},
+                         ensure_ascii=False))
+        return 0
+    if issued:
+        print(f"Đã cấp mã truy cập mới / issued new tokens (mã cũ hết hiệu lực / old ones "
+              f"stop working): {', '.join(issued)}", file=sys.stderr)
+    print(f"Mô phỏng / simulated: {summary.readings} số đo / readings, {summary.stations} "
+          f"trạm / stations, {start.isoformat()} → {end.isoformat()}")
+    if args.door == "file":
+        print(f"Đã ghi / wrote {summary.messages} tệp / files → {out}")
+    elif args.door == "http":
+        print(f"Đã gửi / sent {summary.messages} yêu cầu / requests → {args.url}: lưu / "
+              f"stored {summary.stored}, trùng / duplicates {summary.duplicates}, loại / "
+              f"rejected {summary.rejected}")
+    else:
+        print(f"Đã gửi / published {summary.messages} tin nhắn / messages (QoS 1, đã xác "
+              f"nhận / acknowledged) → mqtt://{mqtt['host']}:{mqtt['port']}")
+    for code, count in summary.per_station.items():
+        print(f"  {code}: {count}")
+    return 0
+
+
+def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
+    p = add("ingest", cmd_ingest, "Nhập tệp dữ liệu trạm quan trắc (TT 10/2021) / ingest "
+                                  "station data files")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="tệp hoặc thư mục (đệ quy) / files or folders (recursive)")
+    p.add_argument("--json", action="store_true",
+                   help="in một đối tượng JSON tổng kết / print one JSON summary object")
+    p = add("simulate", cmd_simulate, "Mô phỏng số liệu trạm quan trắc (demo, đo hiệu năng) / "
+                                      "simulate station traffic (demo, benchmarks)")
+    p.add_argument("--door", required=True, choices=["file", "http", "mqtt"],
+                   help="cửa nhận số liệu / ingestion door")
+    p.add_argument("--stations", metavar="CODE,...",
+                   help="mã trạm, cách nhau dấu phẩy (mặc định: mọi trạm hoạt động) / station "
+                        "codes, comma-separated (default: every active station)")
+    p.add_argument("--hours", type=float, default=24.0,
+                   help="số giờ số liệu / hours of data (24)")
+    p.add_argument("--end", metavar="ISO",
+                   help="thời điểm kết thúc, không có múi giờ = giờ Việt Nam (mặc định: bây "
+                        "giờ) / end time, no offset = Vietnam time (default: now)")
+    p.add_argument("--seed", type=int, default=0, help="hạt giống ngẫu nhiên / random seed (0)")
+    p.add_argument("--out", metavar="DIR",
+                   help="thư mục ghi tệp (mặc định: UNGPHO_DROP_DIR) / folder for the file "
+                        "door (default: UNGPHO_DROP_DIR)")
+    p.add_argument("--url", default="http://127.0.0.1:8000",
+                   help="máy chủ web / web server (http://127.0.0.1:8000)")
+    p.add_argument("--mqtt-url", metavar="URL",
+                   help="máy chủ MQTT (mặc định: MQTT_URL hoặc mqtt://127.0.0.1:1883) / MQTT "
+                        "broker (default: MQTT_URL or mqtt://127.0.0.1:1883)")
+    p.add_argument("--ramp", metavar="STATION:PARAM:START_ISO:DURATION_MIN:PEAK",
+                   help="sự cố tăng dần, PEAK = x<hệ số> hoặc giá trị / incident ramp, PEAK = "
+                        "x<factor> or a value, e.g. HN-GAMMA-01:GammaDR:2026-11-21T10:00:30:x10")
+    p.add_argument("--token", action="append", metavar="CODE=TOKEN",
+                   help="mã truy cập của trạm, lặp lại được (thiếu thì cấp mới) / a station's "
+                        "token, repeatable (missing ones are issued anew)")
+    p.add_argument("--batch-min", type=float, default=60.0,
+                   help="phút số liệu mỗi yêu cầu / minutes of data per request or message "
+                        "(60)")
+    p.add_argument("--json", action="store_true",
+                   help="in một đối tượng JSON tổng kết / print one JSON summary object")
