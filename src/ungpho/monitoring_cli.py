@@ -145,6 +145,140 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def _registry_format(path, given: str | None) -> str:
+    if given:
+        return given
+    suffix = path.suffix.lower() if path is not None else ""
+    return "geojson" if suffix in (".geojson", ".json") else "csv"
+
+
+def cmd_stations_import(args) -> int:
+    from pathlib import Path
+
+    from ungpho.audit.services import Actor
+    from ungpho.cli import _require_database
+    from ungpho.monitoring.registry_io import stations_import
+
+    path = None if args.file == "-" else Path(args.file)
+    if path is not None and not path.is_file():
+        sys.exit(f"ungpho stations import: không có tệp / no such file: {path}")
+    _require_database()
+    report = stations_import(sys.stdin if path is None else path,
+                             fmt=_registry_format(path, args.format),
+                             by=Actor("system", "cli:stations import"))
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        print(f"Tạo mới / created: {report.created}   Cập nhật / updated: {report.updated}   "
+              f"Lỗi / problems: {len(report.rejected)}")
+        for r in report.rejected:
+            where = (f"dòng / line {r['line']}" if "line" in r else "tệp / file"
+                     if r["feature"] is None else f"đối tượng / feature {r['feature']}")
+            print(f"  {where}: {r['field']}: {r['reason']}")
+    return 1 if report.rejected else 0
+
+
+def cmd_stations_export(args) -> int:
+    from pathlib import Path
+
+    from ungpho.cli import _require_database
+    from ungpho.monitoring.registry_io import stations_export_csv, stations_export_geojson
+
+    _require_database()
+    path = Path(args.output) if args.output else None
+    fmt = _registry_format(path, args.format)
+    # A file gets a UTF-8 signature so that spreadsheets read the Vietnamese text right.
+    out = sys.stdout if path is None else path.open(
+        "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+    try:
+        if fmt == "csv":
+            count = stations_export_csv(out)
+        else:
+            doc = stations_export_geojson()
+            json.dump(doc, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+            count = len(doc["features"])
+    finally:
+        if path is not None:
+            out.close()
+    if path is not None:
+        print(f"Đã ghi / wrote {count} trạm / stations: {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_eurdep_import(args) -> int:
+    from pathlib import Path
+
+    from ungpho.audit.services import Actor
+    from ungpho.cli import _require_database
+    from ungpho.monitoring.eurdep_io import eurdep_import
+
+    paths = [Path(p) for p in args.files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        sys.exit(f"ungpho eurdep import: không có tệp / no such file: {', '.join(missing)}")
+    _require_database()
+    total = {"files": len(paths), "stored": 0, "duplicates": 0, "rejected": [],
+             "unknown_localities": [], "incidents_opened": []}
+    for path in paths:
+        # A stray byte in a foreign station name must not cost the file its dose rates.
+        with path.open(encoding="utf-8", errors="replace") as stream:
+            summary = eurdep_import(stream, source=str(path),
+                                    by=Actor("system", "cli:eurdep import"))
+        total["stored"] += summary["stored"]
+        total["duplicates"] += summary["duplicates"]
+        total["rejected"] += [{"file": str(path), **row} for row in summary["rejected"]]
+        total["unknown_localities"] = sorted({*total["unknown_localities"],
+                                              *summary["unknown_localities"]})
+        total["incidents_opened"] += summary["incidents_opened"]
+    if args.json:
+        print(json.dumps(total, ensure_ascii=False))
+        return 0
+    print(f"Tệp / files: {total['files']}   lưu / stored: {total['stored']}   trùng / "
+          f"duplicates: {total['duplicates']}   loại / rejected: {len(total['rejected'])}")
+    if total["unknown_localities"]:
+        print("Địa điểm không có trạm / localities without a station: "
+              + ", ".join(total["unknown_localities"]))
+    for row in total["rejected"][:50]:
+        print(f"  {row['file']}:{row['line']}: {row['field']}: {row['reason']}")
+    if len(total["rejected"]) > 50:
+        print(f"  … {len(total['rejected']) - 50} more (--json lists all)")
+    if total["incidents_opened"]:
+        print(f"Báo cáo sự cố mới / new incident reports: {total['incidents_opened']}")
+    return 0
+
+
+def cmd_eurdep_export(args) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from ungpho.cli import _require_database
+    from ungpho.monitoring.eurdep_io import eurdep_export
+    from ungpho.monitoring.simulate import time_parse
+
+    try:
+        until = time_parse(args.until, "--until") if args.until else dt.datetime.now(dt.UTC)
+        since = time_parse(args.since, "--since") if args.since else until - dt.timedelta(
+            days=1)
+    except ValueError as error:
+        sys.exit(f"ungpho eurdep export: {error}")
+    _require_database()
+    path = Path(args.output) if args.output else None
+    out = sys.stdout if path is None else path.open("w", encoding="utf-8")
+    try:
+        count = eurdep_export(since=since, until=until, station_codes=args.station,
+                              stream=out)
+    except ValueError as error:  # raised before anything is written
+        if path is not None:
+            out.close()
+            path.unlink()
+        sys.exit(f"ungpho eurdep export: {error}")
+    if path is not None:
+        out.close()
+        print(f"Đã ghi / wrote {count} giá trị / values: {path}", file=sys.stderr)
+    return 0
+
+
 def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
     p = add("ingest", cmd_ingest, "Nhập tệp dữ liệu trạm quan trắc (TT 10/2021) / ingest "
                                   "station data files")
@@ -184,3 +318,52 @@ def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
                         "(60)")
     p.add_argument("--json", action="store_true",
                    help="in một đối tượng JSON tổng kết / print one JSON summary object")
+    stations = sub.add_parser("stations", help="Danh mục trạm: nhập, xuất / station "
+                                               "registry: import, export")
+    stations_sub = stations.add_subparsers(dest="stations_command", required=True,
+                                           metavar="LỆNH/COMMAND")
+    text = ("Nhập danh mục trạm, kiểm từng dòng; dòng tốt được lưu, có lỗi thì mã thoát 1 / "
+            "import stations, checked line by line; good rows are saved, exit 1 on any error")
+    p = stations_sub.add_parser("import", help=text, description=text)
+    p.set_defaults(func=cmd_stations_import)
+    p.add_argument("file", metavar="FILE", help="tệp CSV hoặc GeoJSON, '-' là stdin / CSV or "
+                                                "GeoJSON file, '-' for standard input")
+    p.add_argument("--format", choices=["csv", "geojson"],
+                   help="định dạng (mặc định theo đuôi tệp) / format (default: from the name)")
+    p.add_argument("--json", action="store_true",
+                   help="in một đối tượng JSON tổng kết / print one JSON summary object")
+    text = "Xuất danh mục trạm (không có mã truy cập) / export stations (never the tokens)"
+    p = stations_sub.add_parser("export", help=text, description=text)
+    p.set_defaults(func=cmd_stations_export)
+    p.add_argument("--format", choices=["csv", "geojson"],
+                   help="định dạng (mặc định theo đuôi tệp, không thì csv) / format (default: "
+                        "from the output name, else csv)")
+    p.add_argument("--output", metavar="FILE",
+                   help="tệp ghi ra (mặc định: stdout) / output file (default: standard output)")
+    eurdep = sub.add_parser("eurdep", help="Trao đổi số liệu EURDEP (suất liều gamma) / EURDEP "
+                                           "exchange (gamma dose rate)")
+    eurdep_sub = eurdep.add_subparsers(dest="eurdep_command", required=True,
+                                       metavar="LỆNH/COMMAND")
+    text = ("Nhập tệp EURDEP 2.x vào trạm phóng xạ cùng mã; dòng lỗi được giữ kèm lý do / "
+            "import EURDEP 2.x files into the radiation stations of the same code; bad lines "
+            "are kept with their reason")
+    p = eurdep_sub.add_parser("import", help=text, description=text)
+    p.set_defaults(func=cmd_eurdep_import)
+    p.add_argument("files", nargs="+", metavar="FILE", help="tệp EURDEP / EURDEP files")
+    p.add_argument("--json", action="store_true",
+                   help="in một đối tượng JSON tổng kết / print one JSON summary object")
+    text = ("Xuất suất liều gamma hợp lệ của trạm phóng xạ dạng EURDEP 2.1 / export the valid "
+            "gamma dose rates of radiation stations as EURDEP 2.1")
+    p = eurdep_sub.add_parser("export", help=text, description=text)
+    p.set_defaults(func=cmd_eurdep_export)
+    p.add_argument("--since", metavar="ISO",
+                   help="từ thời điểm, không có múi giờ = giờ Việt Nam (mặc định: until − 24 h) "
+                        "/ from, no offset = Vietnam time (default: until − 24 h)")
+    p.add_argument("--until", metavar="ISO",
+                   help="đến trước thời điểm (mặc định: bây giờ) / up to, excluded (default: "
+                        "now)")
+    p.add_argument("--station", action="append", metavar="CODE",
+                   help="mã trạm, lặp lại được (mặc định: mọi trạm phóng xạ) / station code, "
+                        "repeatable (default: every radiation station)")
+    p.add_argument("--output", metavar="FILE",
+                   help="tệp ghi ra (mặc định: stdout) / output file (default: standard output)")

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ungpho.api import api
-from ungpho.web import views
+from ungpho.web import stations, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="duty-desk"), name="home"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("duty/reports", views.duty_desk_reports, name="duty-desk-reports"),
     path("duty/reports/<int:pk>/close", views.report_close, name="report-close"),
     path("map/", views.operations_map, name="map"),
+    path("stations/<slug:code>/", stations.station_detail, name="station"),
+    path("public/", stations.public_air_quality, name="public"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,5 +1,5 @@
-"""The thin thread end to end, in separate processes as deployed: a reading posted over
-HTTP crosses the threshold, a report opens, and the worker's e-mail reaches a real SMTP
+"""The thin thread end to end, in separate processes as deployed: readings posted over
+HTTP confirm an exceedance, a report opens, and the worker's e-mail reaches a real SMTP
 server exactly once although the worker is killed in the middle of sending it."""
 
 import json
@@ -42,8 +42,9 @@ def test_an_exceeding_reading_emails_the_duty_officer_once_across_a_worker_kill(
     status, result = _post_json(f"{base}/api/v1/readings", {"station": "HN-GAMMA-01", "readings": [
         {"parameter": "GammaDR", "time": "2026-11-21T10:00:00+07:00", "value": 0.13},
         {"parameter": "GammaDR", "time": "2026-11-21T10:05:00+07:00", "value": 2.4},
+        {"parameter": "GammaDR", "time": "2026-11-21T10:10:00+07:00", "value": 2.6},
     ]}, station_token)
-    assert status == 201 and result["stored"] == 2 and len(result["incidents_opened"]) == 1
+    assert status == 201 and result["stored"] == 3 and len(result["incidents_opened"]) == 1
 
     assert smtp_server.stalled.wait(30), "the worker never started sending"
     os.killpg(worker.pid, signal.SIGKILL)  # killed mid-conversation, between RCPT and DATA
@@ -58,7 +59,7 @@ def test_an_exceeding_reading_emails_the_duty_officer_once_across_a_worker_kill(
     [message] = smtp_server.messages
     assert message["To"] == "trucban@naccet.example"
     assert "vượt ngưỡng" in message["Subject"] and "SC-" in message["Subject"]
-    assert "2,4 µSv/h" in message.get_content() and "2.4 µSv/h" in message.get_content()
+    assert "2,6 µSv/h" in message.get_content() and "2.6 µSv/h" in message.get_content()
 
     env = {**ungpho_env, "DJANGO_SETTINGS_MODULE": "ungpho.settings"}
     rows = json.loads(subprocess.run([sys.executable, "-c", STATUS_SNIPPET], env=env, cwd=REPO,

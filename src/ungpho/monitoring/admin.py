@@ -24,6 +24,7 @@ from ungpho.monitoring.models import (
     Threshold,
 )
 from ungpho.monitoring.registry_io import (
+    STATION_COLUMNS,
     point_province,
     stations_export_csv,
     stations_export_geojson,
@@ -47,7 +48,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class StationForm(forms.ModelForm):
     class Meta:
         model = Station
-        fields = "__all__"
+        fields = list(STATION_COLUMNS)
 
     def clean(self):
         data = super().clean()
@@ -62,7 +63,7 @@ class StationForm(forms.ModelForm):
 class ThresholdForm(forms.ModelForm):
     class Meta:
         model = Threshold
-        fields = "__all__"
+        fields = ["parameter", "level_1", "level_2", "level_3", "confirm_count", "basis"]
 
     def clean(self):
         data = super().clean()
@@ -85,7 +86,6 @@ class ThresholdInline(admin.TabularInline):
     model = Threshold
     form = ThresholdForm
     extra = 0
-    fields = ["parameter", "level_1", "level_2", "level_3", "confirm_count", "basis"]
 
 
 @admin.action(description="Xuất các trạm đã chọn ra CSV / export selected as CSV")
@@ -146,35 +146,41 @@ class StationAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         model, by = formset.model, request.user
-        key = "symbol" if model is StationParameter else "parameter"
+        key, action = (("symbol", "mapping.delete") if model is StationParameter
+                       else ("parameter", "threshold.delete"))
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline in formset.forms:
             old = model.objects.filter(pk=inline.instance.pk).first() if inline.instance.pk \
                 else None
             if inline in formset.deleted_forms:
                 if old is not None:
-                    _delete_audited(old, by=by)
+                    _delete_audited(old, action=action, by=by)
+                    formset.deleted_objects.append(old)
                 continue
             if not inline.has_changed():
                 continue
             data = inline.cleaned_data
             if old is not None and getattr(old, key) != data[key]:
-                _delete_audited(old, by=by)
+                _delete_audited(old, action=action, by=by)
             if model is StationParameter:
-                mapping_set(station=form.instance, symbol=data["symbol"],
-                            parameter=data["parameter"], unit=data["unit"],
-                            scale=data["scale"], offset=data["offset"], by=by)
+                saved = mapping_set(station=form.instance, symbol=data["symbol"],
+                                    parameter=data["parameter"], unit=data["unit"],
+                                    scale=data["scale"], offset=data["offset"], by=by)
             else:
-                threshold_set(station=form.instance, parameter=data["parameter"],
-                              level_1=data["level_1"], level_2=data["level_2"],
-                              level_3=data["level_3"], confirm_count=data["confirm_count"],
-                              basis=data["basis"], by=by)
+                saved = threshold_set(
+                    station=form.instance, parameter=data["parameter"],
+                    level_1=data["level_1"], level_2=data["level_2"], level_3=data["level_3"],
+                    confirm_count=data["confirm_count"], basis=data["basis"], by=by)
+            if old is None:
+                formset.new_objects.append(saved)
+            else:
+                formset.changed_objects.append((saved, inline.changed_data))
 
 
-def _delete_audited(obj, *, by) -> None:
+def _delete_audited(obj, *, action: str, by) -> None:
     """Delete a mapping or alarm-level row, recording what it was (inside the admin's
     transaction)."""
-    before = snapshot(obj)
-    audit_record(by=by, action=f"{obj._meta.model_name}.delete", obj=obj, before=before)
+    audit_record(by=by, action=action, obj=obj, before=snapshot(obj))
     obj.delete()
 
 

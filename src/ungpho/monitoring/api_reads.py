@@ -166,3 +166,22 @@ def readings_csv(request: HttpRequest, station: str, parameter: str | None = Non
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{found.code}.csv"'
     return response
+
+
+@router.get("/eurdep", auth=AUTH, summary="Xuất EURDEP / EURDEP export of gamma dose rates")
+def eurdep(request: HttpRequest, since: str | None = None, until: str | None = None,
+           station: str | None = None):
+    """Valid ambient gamma dose rates of the radiation stations in the caller's scope
+    (``station``: comma-separated codes) as one EURDEP 2.1 message, streamed as text
+    (``monitoring.eurdep_io``)."""
+    from ungpho.monitoring.eurdep_io import eurdep_export_lines
+
+    start, end = _window(since, until, dt.timedelta(days=1))
+    codes = [c for c in (station or "").split(",") if c]
+    try:
+        lines = eurdep_export_lines(since=start, until=end, station_codes=codes or None,
+                                    stations=station_list(user=request.auth))
+    except ValueError as error:  # the window is checked above: only a station is left
+        raise HttpError(404, str(error)) from None
+    return StreamingHttpResponse((line + "\n" for line in lines),
+                                 content_type="text/plain; charset=utf-8")

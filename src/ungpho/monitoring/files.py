@@ -125,7 +125,8 @@ class _FilesRun:
         self.summary = FilesSummary()
         self.stations = _Stations()
         self.ingestor = Ingestor()
-        self.pending: dict[int, tuple[IngestFile, list[FlushResult]]] = {}  # by id()
+        # Files with lines in the pending transaction: id(record) → (record, path, results).
+        self.pending: dict[int, tuple[IngestFile, Path, list[FlushResult]]] = {}
         self.completed: list[Path] = []
 
     def file(self, path: Path, size: int) -> None:
@@ -158,7 +159,6 @@ class _FilesRun:
                 last = max(last, line.line_no)
                 if isinstance(line, LineRejection):
                     rejected.append(Rejected(line.line_no, line.field, line.reason, line.text))
-                    self.summary.rejected.append(_rejection_row(path, rejected[-1]))
                 else:
                     items.append(line)  # FileLine has RawItem's fields, in RawItem's order
                 if len(items) + len(rejected) >= self.chunk_rows:
@@ -173,14 +173,14 @@ class _FilesRun:
         result = self.ingestor.add(station=station, items=items, via=Reading.Via.FILE,
                                    source=str(path), rejected=rejected, file=record)
         record.byte_offset, record.line_no = offset, line_no
-        self.pending.setdefault(id(record), (record, []))[1].append(result)
+        self.pending.setdefault(id(record), (record, path, []))[2].append(result)
 
     def _files_save(self) -> None:
-        for record, _ in self.pending.values():
+        for record, _, _ in self.pending.values():
             record.save()
 
     def _record_progress(self) -> None:
-        for record, results in self.pending.values():
+        for record, _, results in self.pending.values():
             for result in results:
                 record.stored += result.stored
                 record.duplicates += result.duplicates
@@ -190,6 +190,9 @@ class _FilesRun:
     def commit(self) -> None:
         flushed = self.ingestor.flush(before_write=self._files_save,
                                       before_commit=self._record_progress)
+        for _, path, results in self.pending.values():
+            self.summary.rejected += [_rejection_row(path, r) for result in results
+                                      for r in result.rejected]
         self.pending.clear()
         self.summary.stored += flushed.stored
         self.summary.duplicates += flushed.duplicates

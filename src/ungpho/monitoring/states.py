@@ -30,7 +30,7 @@ def states_refresh(*, now: dt.datetime) -> int:
                               last_reading_s=last.timestamp() if last else None,
                               interval_s=station.reporting_interval_s,
                               latest_flags=[flags for flags, _ in current],
-                              exceeding=any(level > 0 for _, level in series)).value
+                              exceeding=any(level > 0 for _, _, level in series)).value
         if state != station.state or last != station.last_reading_at:
             if state != station.state:
                 station.state_since = now

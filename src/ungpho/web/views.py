@@ -12,6 +12,7 @@ from ungpho.accounts.selectors import user_role
 from ungpho.alerts.selectors import notification_problems
 from ungpho.incidents.selectors import incident_list_open, incident_title
 from ungpho.incidents.services import incident_close
+from ungpho.web.stations import map_context
 
 
 def _desk_context(request: HttpRequest) -> dict:
@@ -45,7 +46,7 @@ def report_close(request: HttpRequest, pk: int):
 
 @login_required
 def operations_map(request: HttpRequest):
-    return render(request, "web/map.html", {"role": user_role(request.user)})
+    return render(request, "web/map.html", {"role": user_role(request.user), **map_context()})
 
 
 def healthz(request: HttpRequest):

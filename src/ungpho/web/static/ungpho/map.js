@@ -1,11 +1,21 @@
-// Operations map: province boundaries and centres, stations, open reports. No tile server:
-// the boundaries are the base map, so the page works offline.
+// Operations and public maps: province boundaries (the base map: no tile server, so the page
+// works offline), province centres and open reports where the page asks for them, and the
+// station layer (state colour, VN_AQI badge), fetched again every data-refresh-s seconds.
 (function () {
   const el = document.getElementById("map");
   const map = L.map(el, { zoomSnap: 0.5 }).setView([16.0, 106.0], 5.5);
   const en = el.dataset.lang === "en";
-  const get = (url) => fetch(url, { credentials: "same-origin" }).then((r) => r.json());
+  const states = JSON.parse(document.getElementById("map-states").textContent);
+  const labels = JSON.parse(document.getElementById("map-labels").textContent);
+  const get = (url) => fetch(url, { credentials: "same-origin" }).then((r) => {
+    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+    return r.json();
+  });
   const text = (s) => { const d = document.createElement("div"); d.textContent = s; return d.innerHTML; };
+  const loads = [];
+  // Stations above the province centres, open reports above the stations.
+  map.createPane("stations").style.zIndex = 440;
+  map.createPane("reports").style.zIndex = 450;
 
   get(el.dataset.boundaries).then((geo) => {
     L.geoJSON(geo, {
@@ -14,23 +24,106 @@
     }).addTo(map).bringToBack();
     map.fitBounds(L.geoJSON(geo).getBounds(), { padding: [10, 10] });
   });
-  get(el.dataset.provinces).then((provinces) => {
-    window.ungphoProvinceCount = provinces.length;
-    provinces.forEach((p) => {
-      L.circleMarker([p.centre.lat, p.centre.lon], { radius: 3, color: "#334", className: "centre" })
-        .bindPopup(`<b>${text(en ? p.name_en : p.name_vi)}</b><br>${text(p.centre_vi)}`).addTo(map);
+  if (el.dataset.provinces) {
+    get(el.dataset.provinces).then((provinces) => {
+      window.ungphoProvinceCount = provinces.length;
+      provinces.forEach((p) => {
+        L.circleMarker([p.centre.lat, p.centre.lon], { radius: 3, color: "#334", className: "centre" })
+          .bindPopup(`<b>${text(en ? p.name_en : p.name_vi)}</b><br>${text(p.centre_vi)}`).addTo(map);
+      });
     });
-  });
-  get(el.dataset.layers).then((layers) => {
-    window.ungphoLayers = layers;
-    layers.stations.forEach((s) => {
-      L.circleMarker([s.lat, s.lon], { radius: 6, color: "#0a7", className: "station" })
-        .bindPopup(`<b>${text(el.dataset.labelStation)} ${text(s.code)}</b><br>${text(s.name)}`).addTo(map);
+  }
+  if (el.dataset.layers) {
+    loads.push(get(el.dataset.layers).then((layers) => {
+      window.ungphoLayers = layers;
+      layers.reports.forEach((r) => {
+        L.circleMarker([r.lat, r.lon], { radius: 11, color: "#c00", className: "report", pane: "reports" })
+          .bindPopup(`<b>${text(el.dataset.labelReport)} ${text(r.code)}</b><br>${text(r.title)}`).addTo(map);
+      });
+    }));
+  }
+
+  // Vietnam is UTC+7 all year (no daylight saving time).
+  const vietnamTime = (iso) => new Date(Date.parse(iso) + 7 * 3600e3).toISOString().slice(0, 16).replace("T", " ");
+  // Black or white text, whichever contrasts more with the badge colour (WCAG 2.1 luminance).
+  const ink = (rgb) => {
+    const lin = rgb.map((c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    const lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+    return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? "#000" : "#fff";
+  };
+  const stationState = (p) => states[p.state] || states.offline;
+
+  function popup(p) {
+    const state = stationState(p);
+    const rows = [
+      `<b>${text(p.name)}</b> <small>${text(p.code)}</small>`,
+      `${text(labels.type)}: ${text(p.type_name)}`,
+      `${text(labels.province)}: ${text(p.province)}`,
+      `${text(labels.state)}: <span class="state-chip" style="background:${text(state.colour)}">${text(state.name)}</span>`,
+      `${text(labels.last_reading)}: ${p.last_reading_at
+        ? `${text(vietnamTime(p.last_reading_at))} (${text(labels.vietnam_time)})` : text(labels.never)}`,
+    ];
+    if (p.aqi) {
+      const c = p.aqi.category;
+      rows.push(`${text(labels.aqi)}: <b>${text(String(p.aqi.aqi))}</b> — ${text(en ? c.name_en : c.name_vi)}`);
+    }
+    if (el.dataset.stationUrl) {
+      const href = el.dataset.stationUrl.replace("__code__", encodeURIComponent(p.code));
+      rows.push(`<a class="station-link" href="${text(href)}">${text(labels.open_station)}</a>`);
+    }
+    return rows.join("<br>");
+  }
+
+  function badgeIcon(p) {
+    const c = p.aqi.category;
+    return L.divIcon({
+      className: "aqi-badge", iconSize: null, iconAnchor: [-7, 26],
+      html: `<span class="aqi" data-station="${text(p.code)}" data-level="${c.level}"
+        style="background:${text(c.colour_hex)};color:${ink(c.rgb)}">${text(String(p.aqi.aqi))}</span>`,
     });
-    layers.reports.forEach((r) => {
-      L.circleMarker([r.lat, r.lon], { radius: 11, color: "#c00", className: "report" })
-        .bindPopup(`<b>${text(el.dataset.labelReport)} ${text(r.code)}</b><br>${text(r.title)}`).addTo(map);
+  }
+
+  const stationLayer = L.layerGroup().addTo(map);
+  const markers = new Map();  // station code → { circle, badge, badgeKey }
+
+  function drawStations(geo) {
+    const seen = new Set();
+    geo.features.forEach((f) => {
+      const p = f.properties;
+      const at = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+      const state = stationState(p);
+      seen.add(p.code);
+      let m = markers.get(p.code);
+      if (!m) {
+        m = { circle: L.circleMarker(at, { radius: 7, weight: 2, fillOpacity: 0.85, className: "station", pane: "stations" })
+          .bindPopup("").addTo(stationLayer), badge: null, badgeKey: null };
+        markers.set(p.code, m);
+      }
+      m.circle.setLatLng(at).setStyle({ color: state.colour, fillColor: state.colour });
+      m.circle.setPopupContent(popup(p));
+      const path = m.circle.getElement();
+      path.setAttribute("data-station", p.code);
+      path.setAttribute("data-state", p.state);
+      const badgeKey = p.aqi ? `${p.aqi.aqi}/${p.aqi.category.level}` : null;
+      if (badgeKey !== m.badgeKey) {
+        if (m.badge) stationLayer.removeLayer(m.badge);
+        m.badge = p.aqi ? L.marker(at, { icon: badgeIcon(p), keyboard: false }).bindPopup("").addTo(stationLayer) : null;
+        m.badgeKey = badgeKey;
+      }
+      if (m.badge) m.badge.setLatLng(at).setPopupContent(popup(p));
     });
-    el.dataset.ready = "true";
-  });
+    markers.forEach((m, code) => {
+      if (seen.has(code)) return;
+      stationLayer.removeLayer(m.circle);
+      if (m.badge) stationLayer.removeLayer(m.badge);
+      markers.delete(code);
+    });
+    window.ungphoStationLoads = (window.ungphoStationLoads || 0) + 1;
+  }
+
+  const loadStations = () => get(el.dataset.stations).then(drawStations);
+  loads.push(loadStations());
+  // A failed refresh (server restarting, session expired) keeps the last layer shown.
+  setInterval(() => loadStations().catch(() => {}), Number(el.dataset.refreshS || 15) * 1000);
+  Promise.all(loads).then(() => { el.dataset.ready = "true"; });
 })();
