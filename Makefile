@@ -20,11 +20,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo stays live: simulated stations drop a file every 5 minutes into the drop folder
+# (as over FTP), which the worker of `ungpho serve` ingests.
+DEMO_DROP := var/drop
+
 demo: $(STAMP)
 	$(BIN)/ungpho migrate
 	$(BIN)/ungpho demo
 	@echo "Mở / open http://127.0.0.1:8000/  (Ctrl+C để dừng / to stop)"
-	$(BIN)/ungpho serve
+	$(BIN)/ungpho simulate --door file --out $(DEMO_DROP) --hours 0.1 --follow > var/simulate.log 2>&1 & \
+	trap 'kill $$!' EXIT INT TERM; UNGPHO_DROP_DIR=$(DEMO_DROP) $(BIN)/ungpho serve
 
 test: $(STAMP)
 	$(BIN)/ruff check .

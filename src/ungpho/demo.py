@@ -15,14 +15,16 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.audit.services import Actor
 from ungpho.core.formats.readings_json import ParsedReading
+from ungpho.core.monitoring.simulate import SimStation, simulate
 from ungpho.core.rules.classify import incident_classify
 from ungpho.core.rules.facts import IncidentFacts, facts_parse
 from ungpho.core.rules.loader import RULES_DIR
 from ungpho.geo.selectors import province_for_point
-from ungpho.monitoring.models import Reading
+from ungpho.monitoring.models import Parameter, Reading
+from ungpho.monitoring.pipeline import Ingestor, RawItem
 from ungpho.monitoring.services import (
-    parameter_upsert,
     readings_ingest,
+    station_states_refresh,
     station_token_issue,
     station_upsert,
     threshold_set,
@@ -35,18 +37,35 @@ DEMO_PASSWORD = "ungpho-demo-2026"
 #: Demo only: a fixed, published token so the README's curl example works.
 DEMO_TOKEN = "ung_demo_QN-GAMMA-01"
 
-# (code, name, owner, lat, lon, background µSv/h)
+# Radiation network (ambient gamma dose rate): (code, name, owner, ministry, lat, lon,
+# background µSv/h). Demo stations at real places; the network itself is illustrative.
 STATIONS = [
     ("HN-GAMMA-01", "Trạm quan trắc phóng xạ môi trường Hà Nội",
-     "Cục An toàn bức xạ và hạt nhân", 21.0285, 105.8542, 0.14),
+     "Cục An toàn bức xạ và hạt nhân", "most", 21.0285, 105.8542, 0.14),
     ("DN-GAMMA-01", "Trạm quan trắc phóng xạ môi trường Đà Nẵng",
-     "Cục An toàn bức xạ và hạt nhân", 16.0544, 108.2022, 0.11),
+     "Cục An toàn bức xạ và hạt nhân", "most", 16.0544, 108.2022, 0.11),
     ("HCM-GAMMA-01", "Trạm quan trắc phóng xạ môi trường TP. Hồ Chí Minh",
-     "Cục An toàn bức xạ và hạt nhân", 10.7769, 106.7009, 0.09),
+     "Cục An toàn bức xạ và hạt nhân", "most", 10.7769, 106.7009, 0.09),
     ("QN-GAMMA-01", "Trạm quan trắc phóng xạ Hải Hà (Quảng Ninh)",
-     "Bộ Quốc phòng — Binh chủng Hóa học", 21.4500, 107.7500, 0.12),
+     "Bộ Quốc phòng — Binh chủng Hóa học", "mod", 21.4500, 107.7500, 0.12),
     ("LD-GAMMA-01", "Trạm quan trắc phóng xạ Đà Lạt (Lâm Đồng)",
-     "Viện Năng lượng nguyên tử Việt Nam", 11.9404, 108.4583, 0.16),
+     "Viện Năng lượng nguyên tử Việt Nam", "most", 11.9404, 108.4583, 0.16),
+]
+# Environment network (ministry of agriculture and environment, provinces): (code, name,
+# owner, ministry, type, lat, lon, daily means that differ from the simulator's defaults).
+ENVIRONMENT_STATIONS = [
+    ("HN-KK-NVC", "Trạm quan trắc không khí tự động 556 Nguyễn Văn Cừ (Long Biên)",
+     "Trung tâm Quan trắc môi trường miền Bắc", "mae", "ambient_air", 21.0486, 105.8786,
+     {"PM2,5": 52.0}),
+    ("DN-KK-01", "Trạm quan trắc không khí tự động Đà Nẵng (Hải Châu)",
+     "Sở Nông nghiệp và Môi trường TP Đà Nẵng", "province", "ambient_air", 16.0610, 108.2150,
+     {"PM2,5": 18.0}),
+    ("HCM-KK-01", "Trạm quan trắc không khí tự động TP. Hồ Chí Minh (Quận 1)",
+     "Sở Nông nghiệp và Môi trường TP Hồ Chí Minh", "province", "ambient_air", 10.7820,
+     106.7000, {"PM2,5": 30.0}),
+    ("HN-NM-NHUE", "Trạm quan trắc nước mặt tự động sông Nhuệ (cầu Hà Đông)",
+     "Trung tâm Quan trắc môi trường miền Bắc", "mae", "surface_water", 20.9717, 105.7772,
+     {}),
 ]
 FACILITIES = [
     ("bachmai-ydhn", "Trung tâm Y học hạt nhân và Ung bướu — Bệnh viện Bạch Mai",
@@ -54,8 +73,10 @@ FACILITIES = [
     ("vien-nchn-dalat", "Viện Nghiên cứu hạt nhân (Lò phản ứng hạt nhân Đà Lạt)",
      "Viện Năng lượng nguyên tử Việt Nam", 11.9516, 108.4435),
 ]
-LIMIT_USV_H = 0.5
-#: The Hải Hà station's last readings climb over the limit, which opens a report.
+#: The Hải Hà station's operator alarm levels (µSv/h); the others use the defaults over
+#: their background (monitoring.levels).
+LEVELS_USV_H = (0.5, 1.0, 100.0)
+#: The Hải Hà station's last readings climb over level 1, which opens a report.
 SPIKE_USV_H = (0.38, 0.61, 0.84)
 
 
@@ -64,6 +85,21 @@ def _province(lat: float, lon: float) -> str:
     if province is None:
         raise RuntimeError(f"demo point {lat}, {lon} is in no province")
     return province.code
+
+
+def _environment_stations(*, end: dt.datetime, hours: int) -> None:
+    """Air-quality and surface-water stations with a day of simulated five-minute data."""
+    ingestor = Ingestor(by=DEMO)
+    for code, name, owner, ministry, type_, lat, lon, background in ENVIRONMENT_STATIONS:
+        station = station_upsert(code=code, name=name, owner=owner, ministry=ministry,
+                                 type=type_, lat=lat, lon=lon,
+                                 province_code=_province(lat, lon), by=DEMO)
+        sim = SimStation(code, type_, station.reporting_interval_s, background)
+        items = [RawItem(None, r.symbol, r.value, r.unit, r.observed_at, r.status)
+                 for r in simulate([sim], start=end - dt.timedelta(hours=hours),
+                                   end=end + dt.timedelta(seconds=1), seed=2026)]
+        ingestor.add(station=station, items=items, via=Reading.Via.FILE, source="demo")
+    ingestor.flush()
 
 
 def _series(background: float, end: dt.datetime, hours: int, spike: tuple[float, ...] = ()):
@@ -84,8 +120,7 @@ RULES_EXAMPLES = RULES_DIR / "examples"
 
 
 def demo_load(*, out: TextIO, hours: int = 24) -> None:
-    gamma = parameter_upsert(code="GammaDR", name_vi="Suất liều gamma môi trường",
-                             name_en="Ambient gamma dose rate", unit="µSv/h", by=DEMO)
+    gamma = Parameter.objects.get(code="GammaDR")  # the catalogue, synced after migrate
     for code, name, licensee, lat, lon in FACILITIES:
         facility_upsert(code=code, name=name, licensee=licensee, lat=lat, lon=lon,
                         province_code=_province(lat, lon), by=DEMO)
@@ -103,18 +138,26 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
                     email=f"{username}@ungpho.example", province_code=province,
                     facility_codes=facilities, by=DEMO)
 
-    end = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    for code, name, owner, lat, lon, background in STATIONS:
-        station = station_upsert(code=code, name=name, owner=owner, lat=lat, lon=lon,
-                                 province_code=_province(lat, lon), by=DEMO)
-        threshold_set(station=station, parameter=gamma, level_1=LIMIT_USV_H, by=DEMO,
-                      basis="Ngưỡng cảnh báo vận hành của trạm (demo) / station alarm (demo)")
-        if code == "QN-GAMMA-01" and station.token_sha256 != token_digest(DEMO_TOKEN):
-            station_token_issue(station=station, token=DEMO_TOKEN, by=DEMO)
-        spike = SPIKE_USV_H if code == "QN-GAMMA-01" else ()
+    end = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    end -= dt.timedelta(minutes=end.minute % 5)
+    for code, name, owner, ministry, lat, lon, background in STATIONS:
+        station = station_upsert(code=code, name=name, owner=owner, ministry=ministry, lat=lat,
+                                 lon=lon, province_code=_province(lat, lon), type="radiation",
+                                 background_usv_h=background, by=DEMO)
+        spike = ()
+        if code == "QN-GAMMA-01":
+            threshold_set(station=station, parameter=gamma, level_1=LEVELS_USV_H[0],
+                          level_2=LEVELS_USV_H[1], level_3=LEVELS_USV_H[2], by=DEMO,
+                          basis="Ngưỡng cảnh báo vận hành của trạm (demo); cấp 3 = 100 µSv/h "
+                                "(TT 12/2023 Phụ lục VIII.IV) / station alarm levels (demo)")
+            if station.token_sha256 != token_digest(DEMO_TOKEN):
+                station_token_issue(station=station, token=DEMO_TOKEN, by=DEMO)
+            spike = SPIKE_USV_H
         readings = [ParsedReading(i, "GammaDR", moment, value, "µSv/h")
                     for i, (moment, value) in enumerate(_series(background, end, hours, spike))]
         readings_ingest(station=station, readings=readings, via=Reading.Via.HTTP)
+    _environment_stations(end=end, hours=hours)
+    station_states_refresh()
 
     out.write("Dữ liệu mẫu đã sẵn sàng / demo data loaded.\n")
     out.write(f"Tài khoản / logins (mật khẩu / password: {DEMO_PASSWORD}):\n")

@@ -115,12 +115,17 @@ def cmd_simulate(args) -> int:
             if station.code not in tokens:
                 tokens[station.code] = station_token_issue(station=station)
                 issued.append(station.code)
-    try:
-        summary = simulate_into(door=args.door, stations=stations, start=start, end=end,
-                                seed=args.seed, ramp=ramp, out_dir=out, url=args.url,
-                                mqtt=mqtt, tokens=tokens, batch_s=round(args.batch_min * 60))
-    except (ValueError, SimulateError) as error:
-        fail(str(error))
+    def send(start, end):
+        try:
+            return simulate_into(door=args.door, stations=stations, start=start, end=end,
+                                 seed=args.seed, ramp=ramp, out_dir=out, url=args.url,
+                                 mqtt=mqtt, tokens=tokens, batch_s=round(args.batch_min * 60))
+        except (ValueError, SimulateError) as error:
+            fail(str(error))
+
+    summary = send(start, end)
+    if args.follow:
+        _follow(send, end, min(s.reporting_interval_s for s in stations))
     if args.json:
         print(json.dumps({**summary.as_dict(), "start": start.isoformat(),
                           "end": end.isoformat(), "tokens_issued": issued},
@@ -279,6 +284,24 @@ def cmd_eurdep_export(args) -> int:
     return 0
 
 
+def _follow(send, end, interval_s: int) -> None:
+    """Go on sending, one reporting interval at a time, as live stations would (Ctrl+C)."""
+    import datetime as dt
+    import time
+
+    print(f"Tiếp tục gửi mỗi {interval_s} s / following every {interval_s} s (Ctrl+C)",
+          flush=True)
+    try:
+        while True:
+            due = end + dt.timedelta(seconds=interval_s)
+            time.sleep(max(0.0, (due - dt.datetime.now(dt.UTC)).total_seconds()))
+            sent = send(end, due)
+            print(f"{due.isoformat()}: {sent.readings} số đo / readings", flush=True)
+            end = due
+    except KeyboardInterrupt:
+        pass
+
+
 def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
     p = add("ingest", cmd_ingest, "Nhập tệp dữ liệu trạm quan trắc (TT 10/2021) / ingest "
                                   "station data files")
@@ -288,6 +311,8 @@ def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
                    help="in một đối tượng JSON tổng kết / print one JSON summary object")
     p = add("simulate", cmd_simulate, "Mô phỏng số liệu trạm quan trắc (demo, đo hiệu năng) / "
                                       "simulate station traffic (demo, benchmarks)")
+    p.add_argument("--follow", action="store_true",
+                   help="tiếp tục gửi như trạm thật / keep sending live, like real stations")
     p.add_argument("--door", required=True, choices=["file", "http", "mqtt"],
                    help="cửa nhận số liệu / ingestion door")
     p.add_argument("--stations", metavar="CODE,...",

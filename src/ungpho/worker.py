@@ -17,6 +17,7 @@ from django.db import close_old_connections
 
 from ungpho.alerts.services import outbox_send_due
 from ungpho.monitoring.files import drop_folder_pass
+from ungpho.monitoring.national import national_limits_check
 from ungpho.monitoring.services import station_states_refresh
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def worker_tick(*, worker: str) -> dict[str, int]:
     """One pass over every kind of due work; returns counts for the log."""
     return {"files_ingested": drop_folder_pass(),
             "station_states_changed": station_states_refresh(),
+            "national_exceedances": national_limits_check(),
             "notifications_sent": outbox_send_due(worker_id=worker)}
 
 

@@ -206,6 +206,9 @@ class Series(models.Model):
     exceedance_state = models.JSONField(default=dict)
     # The confirmed alarm level now (0 = none) and the limit behind it.
     level = models.PositiveSmallIntegerField(_("alarm level"), default=0)
+    # National limits on means (QCVN 05:2023): the end of the last hour judged and, per
+    # averaging, whether its latest mean exceeded (monitoring.national).
+    averages = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("series")

@@ -73,8 +73,10 @@ def _pg_insert(groups: Sequence[Sequence[ReadingRow]]) -> list[int]:
                           for s, p, o, v, f, r, via in rows)
     columns = ", ".join(READING_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS ungpho_reading_in "
-                       f"(LIKE {_READINGS} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS ungpho_reading_in (station_id bigint, "
+                       "parameter_id bigint, observed_at timestamptz, value double precision, "
+                       "flags integer, received_at timestamptz, via varchar(8)) "
+                       "ON COMMIT DELETE ROWS")
         cursor.execute("TRUNCATE ungpho_reading_in")
         with cursor.cursor.copy(f"COPY ungpho_reading_in ({columns}) FROM STDIN") as copy:
             copy.write(buffer.getvalue())
@@ -104,7 +106,9 @@ def series_upsert(rows: Sequence[tuple]) -> None:
     adapt = connection.ops.adapt_datetimefield_value
     marks = ", ".join(["%s"] * len(_SERIES_COLUMNS))
     updates = ", ".join(f"{c} = excluded.{c}" for c in _SERIES_COLUMNS[2:])
-    sql = (f"INSERT INTO {_SERIES} ({', '.join(_SERIES_COLUMNS)}) VALUES ({marks}) "
+    # ``averages`` belongs to the worker's judgement of means: set on insert, never updated.
+    sql = (f"INSERT INTO {_SERIES} ({', '.join(_SERIES_COLUMNS)}, averages) "
+           f"VALUES ({marks}, '{{}}') "
            f"ON CONFLICT (station_id, parameter_id) DO UPDATE SET {updates}")
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(s, p, adapt(at), *rest) for s, p, at, *rest in rows])
