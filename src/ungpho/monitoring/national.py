@@ -71,7 +71,7 @@ def _judge(series: Series, limits: list, hour_end_s: float) -> int:
                         "ratio": mean / limit.limit_ug_m3, "basis": limit.citation,
                         "averaging": limit.averaging, "confirmed": not state.get(
                             limit.averaging), "confirm_count": 1,
-                        "criterion": f"{limit.averaging} mean {mean:.1f} > "
+                        "criterion": f"trung bình / mean {limit.averaging} {mean:.1f} > "
                                      f"{limit.limit_ug_m3:g} µg/Nm³ ({limit.citation})"}
             report, _ = incident_raise_from_exceedance(
                 station_id=station.pk, parameter_id=series.parameter_id,

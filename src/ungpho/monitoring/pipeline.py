@@ -216,8 +216,10 @@ def _judge(effective: EffectiveLevels, value: float, flags: int, front: _Front) 
             "confirmed": rising,
             # The valid readings of the confirming run, newest last (QC's recent memory).
             "run_values": list(front.qc.recent[-effective.confirm_count:]) if rising else [],
-            "criterion": f"{effective.confirm_count} consecutive valid readings above level "
-                         f"{level} ({limit:g}); latest {value:g}"}
+            "criterion": f"{effective.confirm_count} số đo hợp lệ liên tiếp trên cấp {level} "
+                         f"({limit:g}), mới nhất {value:g} / {effective.confirm_count} "
+                         f"consecutive valid readings above level {level} ({limit:g}); latest "
+                         f"{value:g}"}
 
 
 def _raise(batch: _Batch, parameter_id: int, row, decision: dict, now: dt.datetime, by) -> None:
