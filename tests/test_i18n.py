@@ -31,3 +31,43 @@ def test_every_vietnamese_message_is_translated_and_compiled():
     msgids = set(re.findall(r'^msgid "(.+)"$', po, flags=re.M))
     compiled = {k if isinstance(k, str) else k[0] for k in catalog}
     assert msgids - compiled == set(), "run: make messages (the .mo is out of date)"
+
+
+def _po_entries(path: Path) -> list[dict]:
+    """The entries of a .po file as {"flags", "msgid", "msgstr"} (msgstr[n] joined), with
+    multi-line strings joined and obsolete (``#~``) entries skipped; the header is kept."""
+    entries, entry, key = [], None, None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = line.strip()
+        if not line or line.startswith("#~"):
+            if entry is not None and "msgid" in entry:
+                entries.append(entry)
+            entry, key = None, None
+            continue
+        entry = entry if entry is not None else {"flags": set(), "msgstr": []}
+        if line.startswith("#,"):
+            entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif match := re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$', line):
+            key = match.group(1)
+            if key.startswith("msgstr"):
+                entry["msgstr"].append(match.group(2))
+            else:
+                entry[key] = match.group(2)
+        else:
+            continuation = re.match(r'^"(.*)"$', line).group(1)
+            if key.startswith("msgstr"):
+                entry["msgstr"][-1] += continuation
+            else:
+                entry[key] += continuation
+    return entries
+
+
+def test_no_vietnamese_msgid_has_an_empty_or_fuzzy_msgstr():
+    entries = [e for e in _po_entries(LOCALE / "vi" / "LC_MESSAGES" / "django.po") if e["msgid"]]
+    assert len(entries) > 100  # the parser read the catalogue
+    empty = [e["msgid"] for e in entries if not all(e["msgstr"])]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    assert empty == [], "translate these in locale/vi (then: make messages)"
+    assert fuzzy == [], "check these in locale/vi and remove '#, fuzzy' (then: make messages)"

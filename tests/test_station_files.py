@@ -178,3 +178,27 @@ def test_ingest_command_prints_one_json_summary_last(tmp_path):
     assert summary["rejected"] == [{"file": str(drop / f"QN_BQP_QN-GAMMA-01_{STAMP}.txt"),
                                     "line": 2, "field": "value",
                                     "reason": summary["rejected"][0]["reason"]}]
+
+
+def test_a_100_mb_file_streams_in_chunks_keeping_its_bad_lines(tmp_path, air_station):
+    path = tmp_path / f"HN_CEM_KHI01_{STAMP}.txt"
+    symbols = ("PM2,5", "PM10", "NO2", "SO2", "CO", "O3", "NO", "TSP")
+    start = dt.datetime(2024, 1, 1)
+    lines, bad = 0, []
+    with path.open("w", encoding="utf-8") as out:
+        step = 0
+        while out.tell() < 100 * 1024 * 1024:
+            stamp = (start + dt.timedelta(minutes=5 * step)).strftime("%Y%m%d%H%M%S")
+            block = "".join(f"{s}\t{20 + (step + k) % 50}.5\tµg/Nm3\t{stamp}\t00\n"
+                            for k, s in enumerate(symbols))
+            if step % 50_000 == 7:
+                block += f"PM10\t1,5\tµg/Nm3\t{stamp}\t00\n"
+                bad.append(lines + len(symbols) + 1)
+            out.write(block)
+            lines += block.count("\n")
+            step += 1
+    summary = files_ingest([path], chunk_rows=50_000)
+    assert summary.stored == lines - len(bad)
+    assert [r["line"] for r in summary.rejected] == bad
+    assert Reading.objects.count() == lines - len(bad)
+    assert IngestFile.objects.get().byte_offset == path.stat().st_size

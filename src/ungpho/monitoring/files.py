@@ -2,7 +2,7 @@
 command line or the drop folder (the FTP server's root) the worker watches.
 
 Nothing accepted is lost and nothing is taken twice: a file is known by the SHA-256 of its
-content; its readings and its progress (byte offset, line) commit in the same transaction,
+name and content; its readings and its progress (byte offset, line) commit in the same transaction,
 so a worker killed mid-file resumes after the last committed line, and a file taken in
 before is skipped whole. Files are streamed line by line, so a backlog of any size runs in
 constant memory. A file whose name names no station is kept, with its reason, as a rejection.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from ungpho.core.formats.station_file import (
     LineRejection,
@@ -74,12 +75,28 @@ def station_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+#: Files up to this size are read once, for their key and their lines; larger ones stream.
+SMALL_FILE_BYTES = 64 * 1024
+
+
+def file_key(path: Path) -> str:
+    """SHA-256 of the file's name and content: the same readings re-sent under the same name
+    are the same file; another station's file with equal content is not."""
+    digest = hashlib.sha256(path.name.encode() + b"\0")
     with path.open("rb") as stream:
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _keyed(path: Path) -> tuple[int, str, bytes | None]:
+    """Size, key and — for a small file — its content, read once."""
+    size = path.stat().st_size
+    if size > SMALL_FILE_BYTES:
+        return size, file_key(path), None
+    content = path.read_bytes()
+    return len(content), hashlib.sha256(path.name.encode() + b"\0" + content).hexdigest(), \
+        content
 
 
 class _Stations:
@@ -100,17 +117,24 @@ class _Stations:
         return self.loaded[pk]
 
 
+#: Files looked up together: one query for their records, and a commit before each group
+#: so that the lookup sees every earlier file.
+GROUP_FILES = 2000
+
+
 def files_ingest(paths: Iterable[str | Path], *, chunk_rows: int | None = None,
                  on_file: Callable[[Path, int], None] | None = None,
                  after_commit: Callable[[list[Path]], None] | None = None) -> FilesSummary:
     """Ingest station files; ``on_file(path, size)`` is called as each is read (progress),
     ``after_commit(paths)`` with the files completed by each committed transaction."""
     run = _FilesRun(chunk_rows or settings.INGEST_CHUNK, after_commit)
+    group: list[Path] = []
     for path in station_files(paths):
-        size = path.stat().st_size
-        if on_file is not None:
-            on_file(path, size)
-        run.file(path, size)
+        group.append(path)
+        if len(group) == GROUP_FILES:
+            run.group(group, on_file)
+            group = []
+    run.group(group, on_file)
     run.commit()
     return run.summary
 
@@ -125,14 +149,30 @@ class _FilesRun:
         self.summary = FilesSummary()
         self.stations = _Stations()
         self.ingestor = Ingestor()
-        # Files with lines in the pending transaction: id(record) → (record, path, results).
-        self.pending: dict[int, tuple[IngestFile, Path, list[FlushResult]]] = {}
+        # Files with lines in the pending transaction: sha → (record, path, results).
+        self.pending: dict[str, tuple[IngestFile, Path, list[FlushResult]]] = {}
         self.completed: list[Path] = []
 
-    def file(self, path: Path, size: int) -> None:
+    def group(self, paths: list[Path], on_file) -> None:
+        if not paths:
+            return
+        self.commit()
+        hashed = [(path, *_keyed(path)) for path in paths]
+        known = {r.sha256: r for r in IngestFile.objects.filter(
+            sha256__in=[sha for _, _, sha, _ in hashed])}
+        for path, size, sha, content in hashed:
+            if on_file is not None:
+                on_file(path, size)
+            record = known.get(sha)
+            if record is None:
+                record = known[sha] = IngestFile(sha256=sha, path=str(path)[:500],
+                                                 size_bytes=size,
+                                                 started_at=dt.datetime.now(dt.UTC))
+            self.file(path, record, content)
+
+    def file(self, path: Path, record: IngestFile, content: bytes | None) -> None:
         self.summary.files += 1
-        record, skip = _file_record(path, size)
-        if skip:
+        if record.status == IngestFile.Status.DONE:  # taken in whole before
             self.summary.files_skipped += 1
             self.summary.duplicates += record.stored + record.duplicates
         else:
@@ -141,14 +181,15 @@ class _FilesRun:
                 _reject_whole(record, problem)
                 self.summary.rejected.append(_rejection_row(path, problem))
             else:
-                self._lines(path, record, station)
+                self._lines(path, record, station, content)
         self.completed.append(path)
         if self.ingestor.pending >= self.chunk_rows:
             self.commit()
 
-    def _lines(self, path: Path, record: IngestFile, station: Station) -> None:
+    def _lines(self, path: Path, record: IngestFile, station: Station,
+               content: bytes | None) -> None:
         record.station = station
-        with path.open("rb") as stream:
+        with io.BytesIO(content) if content is not None else path.open("rb") as stream:
             stream.seek(record.byte_offset)
             lines = () if record.byte_offset and record.byte_offset >= record.size_bytes \
                 else read_station_file(stream, first_line_no=record.line_no + 1)
@@ -173,11 +214,7 @@ class _FilesRun:
         result = self.ingestor.add(station=station, items=items, via=Reading.Via.FILE,
                                    source=str(path), rejected=rejected, file=record)
         record.byte_offset, record.line_no = offset, line_no
-        self.pending.setdefault(id(record), (record, path, []))[2].append(result)
-
-    def _files_save(self) -> None:
-        for record, _, _ in self.pending.values():
-            record.save()
+        self.pending.setdefault(record.sha256, (record, path, []))[2].append(result)
 
     def _record_progress(self) -> None:
         for record, _, results in self.pending.values():
@@ -185,11 +222,12 @@ class _FilesRun:
                 record.stored += result.stored
                 record.duplicates += result.duplicates
                 record.rejected += len(result.rejected)
-            record.save()
+        records = [record for record, _, _ in self.pending.values()]
+        _records_insert([r for r in records if r.pk is None])
+        _progress_save([r for r in records if r.pk is not None])
 
     def commit(self) -> None:
-        flushed = self.ingestor.flush(before_write=self._files_save,
-                                      before_commit=self._record_progress)
+        flushed = self.ingestor.flush(before_commit=self._record_progress)
         for _, path, results in self.pending.values():
             self.summary.rejected += [_rejection_row(path, r) for result in results
                                       for r in result.rejected]
@@ -202,15 +240,45 @@ class _FilesRun:
         self.completed.clear()
 
 
-def _file_record(path: Path, size: int) -> tuple[IngestFile, bool]:
-    """The file's record (new ones are saved with its first lines) and whether it was
-    taken in whole before."""
-    sha = file_sha256(path)
-    record = IngestFile.objects.filter(sha256=sha).first()
-    if record is None:
-        record = IngestFile(sha256=sha, path=str(path)[:500], size_bytes=size,
-                            started_at=dt.datetime.now(dt.UTC))
-    return record, record.status == IngestFile.Status.DONE and record.pk is not None
+_PROGRESS = ("status", "station_id", "byte_offset", "line_no", "stored", "duplicates",
+             "rejected", "finished_at")
+
+
+_COLUMNS = ("sha256", "path", "size_bytes", "started_at", *_PROGRESS)
+
+
+def _records_insert(records: list[IngestFile]) -> None:
+    """Insert new file records with their progress in one statement (the ORM's bulk_create
+    costs more than the readings of a small file); ids are read back only where needed: for
+    files with rejections, which point to their file, and files that go on in the next
+    transaction."""
+    if not records:
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = (f"INSERT INTO {IngestFile._meta.db_table} ({', '.join(_COLUMNS)}) VALUES ("
+           + ", ".join(["%s"] * len(_COLUMNS)) + ")")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(r.sha256, r.path, r.size_bytes, adapt(r.started_at), r.status,
+                                  r.station_id, r.byte_offset, r.line_no, r.stored,
+                                  r.duplicates, r.rejected, adapt(r.finished_at))
+                                 for r in records])
+    wanted = {r.sha256: r for r in records
+              if r.rejected or r.status != IngestFile.Status.DONE}
+    for pk, sha in IngestFile.objects.filter(sha256__in=list(wanted)).values_list("pk",
+                                                                                  "sha256"):
+        wanted[sha].pk = pk
+
+
+def _progress_save(records: list[IngestFile]) -> None:
+    """One UPDATE statement for the progress of many files (``bulk_update`` builds a CASE
+    per field and row, far slower for thousands of small files)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = (f"UPDATE {IngestFile._meta.db_table} SET "
+           + ", ".join(f"{field} = %s" for field in _PROGRESS) + " WHERE id = %s")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(r.status, r.station_id, r.byte_offset, r.line_no, r.stored,
+                                  r.duplicates, r.rejected, adapt(r.finished_at), r.pk)
+                                 for r in records])
 
 
 def _file_station(path: Path, stations: _Stations) -> tuple[Station | None, Rejected | None]:

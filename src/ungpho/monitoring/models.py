@@ -173,8 +173,10 @@ class Reading(models.Model):
         FILE = "file", _("file")
         EURDEP = "eurdep", "EURDEP"
 
-    station = models.ForeignKey(Station, on_delete=models.PROTECT)
-    parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT)
+    # No index of their own: the key below starts with the station, and a parameter is
+    # never looked up alone on the largest table (every extra index slows ingestion).
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, db_index=False)
+    parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT, db_index=False)
     observed_at = models.DateTimeField(_("observed at"))
     value = models.FloatField(_("value"))
     flags = models.PositiveIntegerField(_("quality flags"), default=0)

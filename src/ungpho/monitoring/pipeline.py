@@ -94,37 +94,35 @@ class Ingestor:
     def __init__(self, *, by=None):
         self.by = by
         self._batches: list[_Batch] = []
-        self._parameters: dict[str, Parameter] | None = None
-
-    @property
-    def pending(self) -> int:
-        return sum(len(b.items) + len(b.rejected) for b in self._batches)
+        #: Items and rejections queued for the next flush.
+        self.pending = 0
 
     def add(self, *, station: Station, items: list[RawItem], via: str, source: str = "",
             rejected: list[Rejected] = (), file=None) -> FlushResult:
         """Queue one station's items; the returned result fills in at ``flush``."""
         result = FlushResult()
+        self.pending += len(items) + len(rejected)
         self._batches.append(_Batch(station, items, via, source or via, list(rejected),
                                     file, result))
         return result
 
-    def flush(self, *, before_write=None, before_commit=None) -> FlushResult:
-        """Write everything queued; ``before_write`` and ``before_commit`` run inside the
-        same transaction (a file door saves its file records and progress there, so
-        progress and readings commit together)."""
-        batches, self._batches = self._batches, []
+    def flush(self, *, before_commit=None) -> FlushResult:
+        """Write everything queued; ``before_commit`` runs inside the same transaction, after
+        the readings and before the rejections are kept (a file door saves its file records
+        and their progress there, so progress and readings commit together and rejections
+        can point to their file)."""
+        batches, self._batches, self.pending = self._batches, [], 0
         total = FlushResult()
         if not batches:
             return total
         with transaction.atomic():
-            if before_write is not None:
-                before_write()
-            self._write(batches, total)
+            now = self._write(batches, total)
             if before_commit is not None:
                 before_commit()
+            _rejections_keep(batches, now)
         return total
 
-    def _write(self, batches: list[_Batch], total: FlushResult) -> None:
+    def _write(self, batches: list[_Batch], total: FlushResult) -> dt.datetime:
         now = dt.datetime.now(dt.UTC)
         now_s = now.timestamp()
         station_ids = sorted({b.station.pk for b in batches})
@@ -177,10 +175,10 @@ class Ingestor:
         series_upsert([(sid, pid, f.last_at, f.last_value, f.last_flags,
                         json.dumps(f.qc.to_json()), json.dumps(f.exceedance.to_json()), f.level)
                        for (sid, pid), f in fronts.items() if f.dirty])
-        _rejections_keep(batches, now)
         for batch, pid, row, decision in raised:
             _raise(batch, pid, row, decision, now, self.by)
         for batch in batches:
+            batch.result.rejected = batch.rejected
             _sum_into(total, batch)
         if inserted or total.rejected:
             by_via = defaultdict(int)
@@ -191,6 +189,7 @@ class Ingestor:
                          after={"stored": inserted, "duplicates": duplicates,
                                 "rejected": len(total.rejected), "stations": len(station_ids),
                                 "via": dict(by_via)})
+        return now
 
 
 def _judge(effective: EffectiveLevels, value: float, flags: int, front: _Front) -> dict | None:
@@ -303,8 +302,6 @@ def _rejections_keep(batches: list[_Batch], now: dt.datetime) -> None:
                      line_no=r.line_no, field=r.field[:60], reason=r.reason[:500],
                      text=r.text[:500], received_at=now)
         for b in batches for r in b.rejected], batch_size=500)
-    for batch in batches:
-        batch.result.rejected = batch.rejected
 
 
 def _sum_into(total: FlushResult, batch: _Batch) -> None:
