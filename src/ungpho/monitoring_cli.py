@@ -162,7 +162,7 @@ def cmd_stations_import(args) -> int:
 
     from ungpho.audit.services import Actor
     from ungpho.cli import _require_database
-    from ungpho.monitoring.registry_io import stations_import
+    from ungpho.monitoring.registry_import import stations_import
 
     path = None if args.file == "-" else Path(args.file)
     if path is not None and not path.is_file():
@@ -187,7 +187,7 @@ def cmd_stations_export(args) -> int:
     from pathlib import Path
 
     from ungpho.cli import _require_database
-    from ungpho.monitoring.registry_io import stations_export_csv, stations_export_geojson
+    from ungpho.monitoring.registry_export import stations_export_csv, stations_export_geojson
 
     _require_database()
     path = Path(args.output) if args.output else None
@@ -302,13 +302,22 @@ def _follow(send, end, interval_s: int) -> None:
         pass
 
 
+def _add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true",
+                        help="in một đối tượng JSON tổng kết / print one JSON summary object")
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", metavar="FILE", help="tệp ghi ra (mặc định: stdout) / "
+                                                         "output file (default: standard output)")
+
+
 def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
     p = add("ingest", cmd_ingest, "Nhập tệp dữ liệu trạm quan trắc (TT 10/2021) / ingest "
                                   "station data files")
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="tệp hoặc thư mục (đệ quy) / files or folders (recursive)")
-    p.add_argument("--json", action="store_true",
-                   help="in một đối tượng JSON tổng kết / print one JSON summary object")
+    _add_json(p)
     p = add("simulate", cmd_simulate, "Mô phỏng số liệu trạm quan trắc (demo, đo hiệu năng) / "
                                       "simulate station traffic (demo, benchmarks)")
     p.add_argument("--follow", action="store_true",
@@ -341,8 +350,7 @@ def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
     p.add_argument("--batch-min", type=float, default=60.0,
                    help="phút số liệu mỗi yêu cầu / minutes of data per request or message "
                         "(60)")
-    p.add_argument("--json", action="store_true",
-                   help="in một đối tượng JSON tổng kết / print one JSON summary object")
+    _add_json(p)
     stations = sub.add_parser("stations", help="Danh mục trạm: nhập, xuất / station "
                                                "registry: import, export")
     stations_sub = stations.add_subparsers(dest="stations_command", required=True,
@@ -355,16 +363,14 @@ def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
                                                 "GeoJSON file, '-' for standard input")
     p.add_argument("--format", choices=["csv", "geojson"],
                    help="định dạng (mặc định theo đuôi tệp) / format (default: from the name)")
-    p.add_argument("--json", action="store_true",
-                   help="in một đối tượng JSON tổng kết / print one JSON summary object")
+    _add_json(p)
     text = "Xuất danh mục trạm (không có mã truy cập) / export stations (never the tokens)"
     p = stations_sub.add_parser("export", help=text, description=text)
     p.set_defaults(func=cmd_stations_export)
     p.add_argument("--format", choices=["csv", "geojson"],
                    help="định dạng (mặc định theo đuôi tệp, không thì csv) / format (default: "
                         "from the output name, else csv)")
-    p.add_argument("--output", metavar="FILE",
-                   help="tệp ghi ra (mặc định: stdout) / output file (default: standard output)")
+    _add_output(p)
     eurdep = sub.add_parser("eurdep", help="Trao đổi số liệu EURDEP (suất liều gamma) / EURDEP "
                                            "exchange (gamma dose rate)")
     eurdep_sub = eurdep.add_subparsers(dest="eurdep_command", required=True,
@@ -375,8 +381,7 @@ def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
     p = eurdep_sub.add_parser("import", help=text, description=text)
     p.set_defaults(func=cmd_eurdep_import)
     p.add_argument("files", nargs="+", metavar="FILE", help="tệp EURDEP / EURDEP files")
-    p.add_argument("--json", action="store_true",
-                   help="in một đối tượng JSON tổng kết / print one JSON summary object")
+    _add_json(p)
     text = ("Xuất suất liều gamma hợp lệ của trạm phóng xạ dạng EURDEP 2.1 / export the valid "
             "gamma dose rates of radiation stations as EURDEP 2.1")
     p = eurdep_sub.add_parser("export", help=text, description=text)
@@ -390,5 +395,4 @@ def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
     p.add_argument("--station", action="append", metavar="CODE",
                    help="mã trạm, lặp lại được (mặc định: mọi trạm phóng xạ) / station code, "
                         "repeatable (default: every radiation station)")
-    p.add_argument("--output", metavar="FILE",
-                   help="tệp ghi ra (mặc định: stdout) / output file (default: standard output)")
+    _add_output(p)

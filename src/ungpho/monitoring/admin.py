@@ -23,12 +23,12 @@ from ungpho.monitoring.models import (
     StationParameter,
     Threshold,
 )
-from ungpho.monitoring.registry_io import (
+from ungpho.monitoring.registry_export import (
     STATION_COLUMNS,
-    point_province,
     stations_export_csv,
     stations_export_geojson,
 )
+from ungpho.monitoring.registry_import import point_province
 from ungpho.monitoring.services import mapping_set, station_upsert, threshold_set
 
 
