@@ -106,3 +106,17 @@ def test_further_exceedances_update_the_open_report_instead_of_opening_another(
     assert report.peak_value == 1.3 and report.latest_value == 0.9
     assert [e["value"] for e in report.evidence] == [0.85, 1.3, 0.9]
     assert Notification.objects.count() == 1
+
+
+def test_a_confirmed_exceedance_notifies_the_stations_province_and_not_another(
+        client, gamma_station, duty_officer):
+    from ungpho.accounts.roles import Role
+    from ungpho.accounts.services import user_upsert
+
+    user_upsert(username="bch.hanoi", password="mat-khau-dai-123", email="bch@hanoi.vn",
+                role=Role.PROVINCIAL_COMMAND, province_code="01")
+    user_upsert(username="bch.hue", password="mat-khau-dai-123", email="bch@hue.vn",
+                role=Role.PROVINCIAL_COMMAND, province_code="46")
+    _post(client, {"readings": [_item(0, 0.8), _item(5, 0.9)]}, gamma_station.token)
+    recipients = set(Notification.objects.values_list("recipient", flat=True))
+    assert recipients == {"trucban@x.vn", "bch@hanoi.vn"}
