@@ -8,7 +8,7 @@ from ungpho.core.formats.readings_json import ParsedReading
 from ungpho.incidents.models import IncidentReport
 from ungpho.monitoring.models import Exceedance, Reading
 from ungpho.monitoring.national import national_limits_check
-from ungpho.monitoring.services import readings_ingest, station_upsert
+from ungpho.monitoring.services import readings_ingest, station_states_refresh, station_upsert
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,9 @@ def test_a_24h_mean_above_45_opens_one_report_citing_qcvn_05(air_station):
     assert exceedance.limit_value == 45 and exceedance.value == pytest.approx(48.1)
     report = IncidentReport.objects.get()
     assert report.decision["averaging"] == "24h" and report.station_id == air_station.pk
+    station_states_refresh(now=NOW)
+    air_station.refresh_from_db()
+    assert air_station.state == "exceeding"
 
 
 def test_the_same_hour_is_judged_once_and_a_lasting_exceedance_is_recorded_once(air_station):

@@ -14,8 +14,11 @@ from ungpho.monitoring.models import Series, Station
 @transaction.atomic
 def states_refresh(*, now: dt.datetime) -> int:
     fronts: dict[int, list[tuple[dt.datetime, int, int]]] = defaultdict(list)
-    for sid, last_at, flags, level in Series.objects.values_list(
-            "station_id", "last_at", "last_flags", "level"):
+    for sid, last_at, flags, level, averages in Series.objects.values_list(
+            "station_id", "last_at", "last_flags", "level", "averages"):
+        # A mean over its national limit (monitoring.national) exceeds as a level does.
+        if any((averages or {}).get("exceeding", {}).values()):
+            level = max(level, 1)
         fronts[sid].append((last_at, flags, level))
     changed = []
     for station in Station.objects.filter(status=Station.Status.ACTIVE).only(
