@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -120,3 +121,19 @@ def test_a_confirmed_exceedance_notifies_the_stations_province_and_not_another(
     _post(client, {"readings": [_item(0, 0.8), _item(5, 0.9)]}, gamma_station.token)
     recipients = set(Notification.objects.values_list("recipient", flat=True))
     assert recipients == {"trucban@x.vn", "bch@hanoi.vn"}
+
+
+def test_a_reading_from_the_future_is_flagged_and_does_not_hide_later_ones(
+        client, gamma_station, duty_officer):
+    from ungpho.monitoring.models import Series
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    future = {"parameter": "GammaDR", "time": (now + dt.timedelta(days=300)).isoformat(),
+              "value": 0.1}
+    _post(client, {"readings": [future]}, gamma_station.token)
+    recent = [{"parameter": "GammaDR", "time": (now - dt.timedelta(minutes=m)).isoformat(),
+               "value": v} for m, v in ((10, 0.8), (5, 0.9))]
+    response = _post(client, {"readings": recent}, gamma_station.token)
+    assert len(response.json()["incidents_opened"]) == 1
+    assert Series.objects.get().last_value == 0.9
+    assert Reading.objects.get(value=0.1).flags & 128  # Flag.FUTURE

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from ungpho.audit.services import audit_record
 from ungpho.core.monitoring.catalogue import catalogue, unit_factor
 from ungpho.core.monitoring.limits import ExceedanceState, alarm_level, exceedance_step
-from ungpho.core.monitoring.qc import DISQUALIFYING, SeriesState, qc_flags
+from ungpho.core.monitoring.qc import DISQUALIFYING, Flag, SeriesState, qc_flags
 from ungpho.monitoring.levels import EffectiveLevels, levels_for_stations
 from ungpho.monitoring.models import Parameter, RejectedLine, Series, Station, StationParameter
 from ungpho.monitoring.store import readings_insert, series_upsert
@@ -151,10 +151,13 @@ class Ingestor:
                 if front is None:
                     front = fronts[sid, pid] = _Front(None, value, 0, SeriesState.empty(),
                                                       ExceedanceState.empty(), 0)
-                live = front.last_at is None or item.observed_at > front.last_at
                 flags = qc_flags(value=value, status=item.status, observed_at_s=observed_s,
                                  received_at_s=now_s, range_min=resolved.range_min,
                                  range_max=resolved.range_max, state=front.qc)
+                # A reading from the future never moves the front: one wrong clock would
+                # otherwise hide every later reading from the alarms.
+                live = (front.last_at is None or item.observed_at > front.last_at) and \
+                    not flags & Flag.FUTURE
                 rows.append((sid, pid, item.observed_at, value, flags, now, batch.via))
                 if flags:
                     batch.result.flagged += 1
