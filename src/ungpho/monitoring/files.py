@@ -195,16 +195,17 @@ class _FilesRun:
                 else read_station_file(stream, first_line_no=record.line_no + 1)
             items: list = []
             rejected: list[Rejected] = []
-            last = record.line_no
+            last, room = record.line_no, self.chunk_rows
             for line in lines:
-                last = max(last, line.line_no)
-                if isinstance(line, LineRejection):
+                last = line.line_no  # lines come in order
+                if line.__class__ is LineRejection:
                     rejected.append(Rejected(line.line_no, line.field, line.reason, line.text))
                 else:
                     items.append(line)  # FileLine has RawItem's fields, in RawItem's order
-                if len(items) + len(rejected) >= self.chunk_rows:
+                room -= 1
+                if not room:
                     self._queue(record, station, path, items, rejected, stream.tell(), last)
-                    items, rejected = [], []
+                    items, rejected, room = [], [], self.chunk_rows
                     self.commit()
             record.status = IngestFile.Status.DONE
             record.finished_at = dt.datetime.now(dt.UTC)

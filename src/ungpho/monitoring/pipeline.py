@@ -26,6 +26,7 @@ from ungpho.monitoring.levels import EffectiveLevels, levels_for_stations
 from ungpho.monitoring.models import Parameter, RejectedLine, Series, Station, StationParameter
 from ungpho.monitoring.store import readings_insert, series_upsert
 
+_FUTURE = int(Flag.FUTURE)  # a plain int: enum arithmetic costs more than QC itself
 ERR_UNKNOWN_SYMBOL = "unknown parameter symbol {symbol!r} for a {type} station"
 ERR_UNIT = "unit {unit!r} cannot be converted to {code}'s unit {expected!r}: {why}"
 
@@ -124,7 +125,6 @@ class Ingestor:
 
     def _write(self, batches: list[_Batch], total: FlushResult) -> dt.datetime:
         now = dt.datetime.now(dt.UTC)
-        now_s = now.timestamp()
         station_ids = sorted({b.station.pk for b in batches})
         if connection.vendor == "postgresql":  # one writer per station's series at a time
             with connection.cursor() as cursor:
@@ -136,40 +136,7 @@ class Ingestor:
         groups: list[list] = []
         raised: list[tuple[_Batch, int, tuple, dict]] = []
         for batch in batches:
-            sid = batch.station.pk
-            rows: list = []
-            groups.append(rows)
-            for item in batch.items:
-                resolved = resolver.resolve(batch.station, item.symbol, item.unit)
-                if isinstance(resolved, Rejected):
-                    batch.rejected.append(resolved._replace(line_no=item.line_no))
-                    continue
-                pid = resolved.parameter_id
-                value = item.value * resolved.scale + resolved.offset
-                observed_s = item.observed_at.timestamp()
-                front = fronts.get((sid, pid))
-                if front is None:
-                    front = fronts[sid, pid] = _Front(None, value, 0, SeriesState.empty(),
-                                                      ExceedanceState.empty(), 0)
-                flags = qc_flags(value=value, status=item.status, observed_at_s=observed_s,
-                                 received_at_s=now_s, range_min=resolved.range_min,
-                                 range_max=resolved.range_max, state=front.qc)
-                # A reading from the future never moves the front: one wrong clock would
-                # otherwise hide every later reading from the alarms.
-                live = (front.last_at is None or item.observed_at > front.last_at) and \
-                    not flags & Flag.FUTURE
-                rows.append((sid, pid, item.observed_at, value, flags, now, batch.via))
-                if flags:
-                    batch.result.flagged += 1
-                if live:
-                    front.last_at, front.last_value, front.last_flags = (
-                        item.observed_at, value, flags)
-                    front.dirty = True
-                    effective = levels.get((sid, pid))
-                    if effective is not None:
-                        decision = _judge(effective, value, flags, front)
-                        if decision is not None:
-                            raised.append((batch, pid, rows[-1], decision))
+            groups.append(_batch_rows(batch, resolver, fronts, levels, now, raised))
         for batch, rows, new in zip(batches, groups, readings_insert(groups), strict=True):
             batch.result.stored = new
             batch.result.duplicates = len(rows) - new
@@ -193,6 +160,49 @@ class Ingestor:
                                 "rejected": len(total.rejected), "stations": len(station_ids),
                                 "via": dict(by_via)})
         return now
+
+
+def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
+                now: dt.datetime, raised: list) -> list:
+    """Resolve, convert and flag one batch's items, moving the live fronts and collecting
+    the decisions to raise; returns the rows to store. The hot loop of ingestion: names are
+    bound locally on purpose."""
+    station, via, rejected = batch.station, batch.via, batch.rejected
+    sid, now_s = station.pk, now.timestamp()
+    cache, resolve, qc = resolver.cache, resolver.resolve, qc_flags
+    rows: list = []
+    append = rows.append
+    flagged = 0
+    for item in batch.items:
+        symbol, unit, observed_at = item.symbol, item.unit, item.observed_at
+        resolved = cache.get((sid, symbol, unit)) or resolve(station, symbol, unit)
+        if resolved.__class__ is Rejected:
+            rejected.append(resolved._replace(line_no=item.line_no))
+            continue
+        pid, scale, offset, range_min, range_max = resolved
+        value = item.value * scale + offset
+        front = fronts.get((sid, pid))
+        if front is None:
+            front = fronts[sid, pid] = _Front(None, value, 0, SeriesState.empty(),
+                                              ExceedanceState.empty(), 0)
+        flags = qc(value=value, status=item.status, observed_at_s=observed_at.timestamp(),
+                   received_at_s=now_s, range_min=range_min, range_max=range_max,
+                   state=front.qc)
+        append((sid, pid, observed_at, value, flags, now, via))
+        if flags:
+            flagged += 1
+        # A reading from the future never moves the front: one wrong clock would otherwise
+        # hide every later reading from the alarms.
+        if (front.last_at is None or observed_at > front.last_at) and not flags & _FUTURE:
+            front.last_at, front.last_value, front.last_flags = observed_at, value, flags
+            front.dirty = True
+            effective = levels.get((sid, pid))
+            if effective is not None:
+                decision = _judge(effective, value, flags, front)
+                if decision is not None:
+                    raised.append((batch, pid, rows[-1], decision))
+    batch.result.flagged += flagged
+    return rows
 
 
 def _judge(effective: EffectiveLevels, value: float, flags: int, front: _Front) -> dict | None:
