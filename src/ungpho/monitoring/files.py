@@ -99,6 +99,30 @@ def _keyed(path: Path) -> tuple[int, str, bytes | None]:
         content
 
 
+@dataclass(slots=True)
+class _File:
+    """A file's row of ``IngestFile`` while it is being taken in: a plain object, because a
+    model instance per small file costs more than the file's readings."""
+
+    sha256: str
+    path: str
+    size_bytes: int
+    started_at: dt.datetime
+    status: str = IngestFile.Status.ACTIVE
+    station_id: int | None = None
+    byte_offset: int = 0
+    line_no: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    finished_at: dt.datetime | None = None
+    pk: int | None = None
+
+
+_FIELDS = ("sha256", "path", "size_bytes", "started_at", "status", "station_id", "byte_offset",
+           "line_no", "stored", "duplicates", "rejected", "finished_at", "pk")
+
+
 class _Stations:
     def __init__(self):
         self.by_prefix = dict(Station.objects.exclude(file_prefix=None).values_list(
@@ -150,7 +174,7 @@ class _FilesRun:
         self.stations = _Stations()
         self.ingestor = Ingestor()
         # Files with lines in the pending transaction: sha → (record, path, results).
-        self.pending: dict[str, tuple[IngestFile, Path, list[FlushResult]]] = {}
+        self.pending: dict[str, tuple[_File, Path, list[FlushResult]]] = {}
         self.completed: list[Path] = []
 
     def group(self, paths: list[Path], on_file) -> None:
@@ -158,19 +182,18 @@ class _FilesRun:
             return
         self.commit()
         hashed = [(path, *_keyed(path)) for path in paths]
-        known = {r.sha256: r for r in IngestFile.objects.filter(
-            sha256__in=[sha for _, _, sha, _ in hashed])}
+        known = {row[0]: _File(*row) for row in IngestFile.objects.filter(
+            sha256__in=[sha for _, _, sha, _ in hashed]).values_list(*_FIELDS)}
         for path, size, sha, content in hashed:
             if on_file is not None:
                 on_file(path, size)
             record = known.get(sha)
             if record is None:
-                record = known[sha] = IngestFile(sha256=sha, path=str(path)[:500],
-                                                 size_bytes=size,
-                                                 started_at=dt.datetime.now(dt.UTC))
+                record = known[sha] = _File(sha, str(path)[:500], size,
+                                            dt.datetime.now(dt.UTC))
             self.file(path, record, content)
 
-    def file(self, path: Path, record: IngestFile, content: bytes | None) -> None:
+    def file(self, path: Path, record: _File, content: bytes | None) -> None:
         self.summary.files += 1
         if record.status == IngestFile.Status.DONE:  # taken in whole before
             self.summary.files_skipped += 1
@@ -186,9 +209,9 @@ class _FilesRun:
         if self.ingestor.pending >= self.chunk_rows:
             self.commit()
 
-    def _lines(self, path: Path, record: IngestFile, station: Station,
+    def _lines(self, path: Path, record: _File, station: Station,
                content: bytes | None) -> None:
-        record.station = station
+        record.station_id = station.pk
         with io.BytesIO(content) if content is not None else path.open("rb") as stream:
             stream.seek(record.byte_offset)
             lines = () if record.byte_offset and record.byte_offset >= record.size_bytes \
@@ -248,7 +271,7 @@ _PROGRESS = ("status", "station_id", "byte_offset", "line_no", "stored", "duplic
 _COLUMNS = ("sha256", "path", "size_bytes", "started_at", *_PROGRESS)
 
 
-def _records_insert(records: list[IngestFile]) -> None:
+def _records_insert(records: list[_File]) -> None:
     """Insert new file records with their progress in one statement (the ORM's bulk_create
     costs more than the readings of a small file); ids are read back only where needed: for
     files with rejections, which point to their file, and files that go on in the next
@@ -270,7 +293,7 @@ def _records_insert(records: list[IngestFile]) -> None:
         wanted[sha].pk = pk
 
 
-def _progress_save(records: list[IngestFile]) -> None:
+def _progress_save(records: list[_File]) -> None:
     """One UPDATE statement for the progress of many files (``bulk_update`` builds a CASE
     per field and row, far slower for thousands of small files)."""
     adapt = connection.ops.adapt_datetimefield_value
@@ -296,11 +319,14 @@ def _file_station(path: Path, stations: _Stations) -> tuple[Station | None, Reje
 
 
 @transaction.atomic
-def _reject_whole(record: IngestFile, problem: Rejected) -> None:
+def _reject_whole(record: _File, problem: Rejected) -> None:
     record.status, record.rejected = IngestFile.Status.DONE, 1
     record.finished_at = dt.datetime.now(dt.UTC)
-    record.save()
-    RejectedLine.objects.create(file=record, via=Reading.Via.FILE, source=record.path,
+    if record.pk is None:
+        _records_insert([record])
+    else:
+        _progress_save([record])
+    RejectedLine.objects.create(file_id=record.pk, via=Reading.Via.FILE, source=record.path,
                                 line_no=problem.line_no, field=problem.field,
                                 reason=problem.reason[:500], text=problem.text[:500],
                                 received_at=record.finished_at)
