@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from ungpho.core.formats.station_file import (
     LineRejection,
     parse_file_name,
+    parse_lines,
     read_station_file,
 )
 from ungpho.monitoring.models import IngestFile, Reading, RejectedLine, Station
@@ -214,8 +215,12 @@ class _FilesRun:
         record.station_id = station.pk
         with io.BytesIO(content) if content is not None else path.open("rb") as stream:
             stream.seek(record.byte_offset)
-            lines = () if record.byte_offset and record.byte_offset >= record.size_bytes \
-                else read_station_file(stream, first_line_no=record.line_no + 1)
+            if record.byte_offset and record.byte_offset >= record.size_bytes:
+                lines: Iterable = ()
+            elif content is not None:  # in memory, at most SMALL_FILE_BYTES a line
+                lines = parse_lines(stream, first_line_no=record.line_no + 1)
+            else:
+                lines = read_station_file(stream, first_line_no=record.line_no + 1)
             items: list = []
             rejected: list[Rejected] = []
             last, room = record.line_no, self.chunk_rows
@@ -278,14 +283,21 @@ def _records_insert(records: list[_File]) -> None:
     transaction."""
     if not records:
         return
-    adapt = connection.ops.adapt_datetimefield_value
-    sql = (f"INSERT INTO {IngestFile._meta.db_table} ({', '.join(_COLUMNS)}) VALUES ("
-           + ", ".join(["%s"] * len(_COLUMNS)) + ")")
+    table, columns = IngestFile._meta.db_table, ", ".join(_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(r.sha256, r.path, r.size_bytes, adapt(r.started_at), r.status,
-                                  r.station_id, r.byte_offset, r.line_no, r.stored,
-                                  r.duplicates, r.rejected, adapt(r.finished_at))
-                                 for r in records])
+        if connection.vendor == "postgresql":  # psycopg's executemany: ~90 µs a row
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for r in records:
+                    copy.write_row((r.sha256, r.path, r.size_bytes, r.started_at, r.status,
+                                    r.station_id, r.byte_offset, r.line_no, r.stored,
+                                    r.duplicates, r.rejected, r.finished_at))
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})",
+                [(r.sha256, r.path, r.size_bytes, adapt(r.started_at), r.status, r.station_id,
+                  r.byte_offset, r.line_no, r.stored, r.duplicates, r.rejected,
+                  adapt(r.finished_at)) for r in records])
     wanted = {r.sha256: r for r in records
               if r.rejected or r.status != IngestFile.Status.DONE}
     for pk, sha in IngestFile.objects.filter(sha256__in=list(wanted)).values_list("pk",

@@ -173,10 +173,14 @@ class Reading(models.Model):
         FILE = "file", _("file")
         EURDEP = "eurdep", "EURDEP"
 
-    # No index of their own: the key below starts with the station, and a parameter is
-    # never looked up alone on the largest table (every extra index slows ingestion).
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, db_index=False)
-    parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT, db_index=False)
+    # The largest table, written in bulk: no index of their own (the key below starts with
+    # the station; a parameter is never looked up alone here) and no database-level foreign
+    # key check per row (the pipeline writes only resolved ids; PROTECT still guards
+    # deletes, in the ORM).
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, db_index=False,
+                                db_constraint=False)
+    parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT, db_index=False,
+                                  db_constraint=False)
     observed_at = models.DateTimeField(_("observed at"))
     value = models.FloatField(_("value"))
     flags = models.PositiveIntegerField(_("quality flags"), default=0)
@@ -201,11 +205,15 @@ class Series(models.Model):
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="series")
     parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT)
-    last_at = models.DateTimeField(_("latest reading"))
+    # Empty while the series holds only readings from the future (they never move it).
+    last_at = models.DateTimeField(_("latest reading"), null=True)
     last_value = models.FloatField(_("latest value"))
     last_flags = models.PositiveIntegerField(_("latest flags"), default=0)
     qc_state = models.JSONField(default=dict)
     exceedance_state = models.JSONField(default=dict)
+    # The latest time of any stored reading, the future included: a reading after it is
+    # surely new, so ingestion can write it without asking the database (store.py).
+    stored_to = models.DateTimeField(null=True, editable=False)
     # The confirmed alarm level now (0 = none) and the limit behind it.
     level = models.PositiveSmallIntegerField(_("alarm level"), default=0)
     # National limits on means (QCVN 05:2023): the end of the last hour judged and, per
@@ -219,7 +227,7 @@ class Series(models.Model):
                                                name="series_one_per_station_parameter")]
 
     def __str__(self):
-        return f"{self.station_id}/{self.parameter_id} @ {self.last_at:%Y-%m-%d %H:%M}"
+        return f"{self.station_id}/{self.parameter_id} @ {self.last_at}"
 
 
 class Exceedance(models.Model):

@@ -86,6 +86,7 @@ class _Front:
     qc: SeriesState
     exceedance: ExceedanceState
     level: int
+    stored_to: dt.datetime | None = None
     dirty: bool = False
 
 
@@ -135,15 +136,20 @@ class Ingestor:
         resolver = _Resolver(station_ids)
         groups: list[list] = []
         raised: list[tuple[_Batch, int, tuple, dict]] = []
+        surely_new: list[bool] = []
         for batch in batches:
-            groups.append(_batch_rows(batch, resolver, fronts, levels, now, raised))
-        for batch, rows, new in zip(batches, groups, readings_insert(groups), strict=True):
+            rows, surely = _batch_rows(batch, resolver, fronts, levels, now, raised)
+            groups.append(rows)
+            surely_new.append(surely)
+        for batch, rows, new in zip(batches, groups, readings_insert(groups, surely_new),
+                                    strict=True):
             batch.result.stored = new
             batch.result.duplicates = len(rows) - new
         inserted = sum(b.result.stored for b in batches)
         duplicates = sum(b.result.duplicates for b in batches)
         series_upsert([(sid, pid, f.last_at, f.last_value, f.last_flags,
-                        json.dumps(f.qc.to_json()), json.dumps(f.exceedance.to_json()), f.level)
+                        json.dumps(f.qc.to_json()), json.dumps(f.exceedance.to_json()), f.level,
+                        f.stored_to)
                        for (sid, pid), f in fronts.items() if f.dirty])
         for batch, pid, row, decision in raised:
             _raise(batch, pid, row, decision, now, self.by)
@@ -163,16 +169,18 @@ class Ingestor:
 
 
 def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
-                now: dt.datetime, raised: list) -> list:
+                now: dt.datetime, raised: list) -> tuple[list, bool]:
     """Resolve, convert and flag one batch's items, moving the live fronts and collecting
-    the decisions to raise; returns the rows to store. The hot loop of ingestion: names are
-    bound locally on purpose."""
+    the decisions to raise; returns the rows to store and whether they are surely new (each
+    after everything stored of its series). The hot loop of ingestion: names are bound
+    locally on purpose."""
     station, via, rejected = batch.station, batch.via, batch.rejected
     sid, now_s = station.pk, now.timestamp()
     cache, resolve, qc = resolver.cache, resolver.resolve, qc_flags
     rows: list = []
     append = rows.append
     flagged = 0
+    surely_new = True
     for item in batch.items:
         symbol, unit, observed_at = item.symbol, item.unit, item.observed_at
         resolved = cache.get((sid, symbol, unit)) or resolve(station, symbol, unit)
@@ -191,6 +199,12 @@ def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
         append((sid, pid, observed_at, value, flags, now, via))
         if flags:
             flagged += 1
+        stored_to = front.stored_to
+        if stored_to is None or observed_at > stored_to:
+            front.stored_to = observed_at
+            front.dirty = True
+        else:
+            surely_new = False
         # A reading from the future never moves the front: one wrong clock would otherwise
         # hide every later reading from the alarms.
         if (front.last_at is None or observed_at > front.last_at) and not flags & _FUTURE:
@@ -202,7 +216,7 @@ def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
                 if decision is not None:
                     raised.append((batch, pid, rows[-1], decision))
     batch.result.flagged += flagged
-    return rows
+    return rows, surely_new
 
 
 def _judge(effective: EffectiveLevels, value: float, flags: int, front: _Front) -> dict | None:
@@ -297,10 +311,10 @@ def _fronts_load(station_ids: list[int]) -> dict[tuple[int, int], _Front]:
     fronts = {}
     for row in Series.objects.filter(station_id__in=station_ids).values_list(
             "station_id", "parameter_id", "last_at", "last_value", "last_flags", "qc_state",
-            "exceedance_state", "level"):
-        sid, pid, last_at, value, flags, qc, exceedance, level = row
+            "exceedance_state", "level", "stored_to"):
+        sid, pid, last_at, value, flags, qc, exceedance, level, stored_to = row
         fronts[sid, pid] = _Front(last_at, value, flags, SeriesState.from_json(qc),
-                                  ExceedanceState.from_json(exceedance), level)
+                                  ExceedanceState.from_json(exceedance), level, stored_to)
     return fronts
 
 

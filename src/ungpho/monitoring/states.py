@@ -24,10 +24,10 @@ def states_refresh(*, now: dt.datetime) -> int:
     for station in Station.objects.filter(status=Station.Status.ACTIVE).only(
             "pk", "reporting_interval_s", "state", "state_since", "last_reading_at"):
         series = fronts.get(station.pk, [])
-        last = max((at for at, _, _ in series), default=None)
+        last = max((at for at, _, _ in series if at is not None), default=None)
         # Only the parameters reported at the station's latest time say what it does now.
         current = [(flags, level) for at, flags, level in series
-                   if last is not None and at >= last - dt.timedelta(
+                   if last is not None and at is not None and at >= last - dt.timedelta(
                        seconds=station.reporting_interval_s)]
         state = station_state(now_s=now.timestamp(),
                               last_reading_s=last.timestamp() if last else None,

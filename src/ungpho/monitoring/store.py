@@ -7,7 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 
 from ungpho.monitoring.models import Reading, Series
 
@@ -19,7 +19,7 @@ ReadingRow = tuple[int, int, dt.datetime, float, int, dt.datetime, str]
 _READINGS = Reading._meta.db_table
 _SERIES = Series._meta.db_table
 _SERIES_COLUMNS = ("station_id", "parameter_id", "last_at", "last_value", "last_flags",
-                   "qc_state", "exceedance_state", "level")
+                   "qc_state", "exceedance_state", "level", "stored_to")
 
 
 class _TimeText(dict):
@@ -44,47 +44,118 @@ def _pg_time(moment: dt.datetime) -> str:
     return moment.isoformat()
 
 
-def readings_insert(groups: Sequence[Sequence[ReadingRow]]) -> list[int]:
+class _SomeWereKnown(Exception):
+    """The fast path met duplicates: undo it and count group by group."""
+
+
+def readings_insert(groups: Sequence[Sequence[ReadingRow]],
+                    surely_new: Sequence[bool]) -> list[int]:
     """Insert groups of rows (one group per door batch), skipping rows whose (station,
     parameter, time) exists or came earlier in the call; returns how many rows of each group
-    were new. Must run inside the caller's transaction."""
-    if connection.vendor == "postgresql":
-        return _pg_insert(groups)
+    were new. Must run inside the caller's transaction.
+
+    A group marked surely new (every row after all that is stored of its series, see
+    ``Series.stored_to``) is written as it is — on PostgreSQL by COPY straight into the
+    table — and counts whole. The others are written after them and counted one by one:
+    SQLite, one executemany per group, whose row count is the group's; PostgreSQL, COPY into
+    a staging table, then one INSERT … ON CONFLICT DO NOTHING returning the new keys.
+    """
+    sure = {i for i, new in enumerate(surely_new) if new and groups[i]}
+    postgresql = connection.vendor == "postgresql"
+    if sure and not (_pg_copy_new if postgresql else _sqlite_new)(
+            [groups[i] for i in sorted(sure)]):
+        sure = set()  # not so sure after all: count every group
+    counts = [len(groups[i]) if i in sure else 0 for i in range(len(groups))]
+    unsure = [i for i in range(len(groups)) if i not in sure and groups[i]]
+    if unsure:
+        counted = (_pg_by_group if postgresql else _sqlite_by_group)([groups[i] for i in unsure])
+        for i, count in zip(unsure, counted, strict=True):
+            counts[i] = count
+    return counts
+
+
+_SQLITE_INSERT = (f"INSERT OR IGNORE INTO {_READINGS} ({', '.join(READING_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' * len(READING_COLUMNS))})")
+
+
+def _sqlite_rows(rows: Sequence[ReadingRow], times: _TimeText):
+    return [(s, p, times[o], v, f, times[r], via) for s, p, o, v, f, r, via in rows]
+
+
+def _sqlite_new(groups) -> bool:
+    """One executemany of rows known to be new; False (nothing kept) if some were not."""
     times = _TimeText(_sqlite_time)
-    placeholders = ", ".join("?" * len(READING_COLUMNS))
-    sql = (f"INSERT OR IGNORE INTO {_READINGS} ({', '.join(READING_COLUMNS)}) "
-           f"VALUES ({placeholders})")
+    total = sum(len(rows) for rows in groups)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            raw = cursor.connection.cursor()
+            raw.executemany(_SQLITE_INSERT, [row for rows in groups
+                                             for row in _sqlite_rows(rows, times)])
+            if raw.rowcount != total:
+                raise _SomeWereKnown
+    except _SomeWereKnown:
+        return False
+    return True
+
+
+def _sqlite_by_group(groups) -> list[int]:
+    times = _TimeText(_sqlite_time)
     counts = []
     with connection.cursor() as cursor:
-        raw = cursor.connection.cursor()  # sqlite3's own executemany, no per-row adaptation
+        raw = cursor.connection.cursor()
         for rows in groups:
             if rows:
-                raw.executemany(sql, [(s, p, times[o], v, f, times[r], via)
-                                      for s, p, o, v, f, r, via in rows])
+                raw.executemany(_SQLITE_INSERT, _sqlite_rows(rows, times))
             counts.append(raw.rowcount if rows else 0)
     return counts
 
 
-def _pg_insert(groups: Sequence[Sequence[ReadingRow]]) -> list[int]:
+_PG_COLUMNS = ", ".join(READING_COLUMNS)
+
+
+def _pg_text(groups) -> str:
     times = _TimeText(_pg_time)
     buffer = io.StringIO()
     for rows in groups:
         buffer.writelines(f"{s}\t{p}\t{times[o]}\t{v!r}\t{f}\t{times[r]}\t{via}\n"
                           for s, p, o, v, f, r, via in rows)
-    columns = ", ".join(READING_COLUMNS)
+    return buffer.getvalue()
+
+
+def _pg_copy_new(groups) -> bool:
+    """COPY rows known to be new straight into the table; False (nothing kept) if one was
+    not after all."""
+    from psycopg.errors import UniqueViolation  # raw COPY: psycopg's error, not Django's
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {_READINGS} ({_PG_COLUMNS}) FROM STDIN") as copy:
+            copy.write(_pg_text(groups))
+    except UniqueViolation:
+        return False
+    return True
+
+
+def _pg_stage(cursor, groups) -> None:
+    """COPY the rows into a session-local table, emptied at commit."""
+    cursor.execute("CREATE TEMP TABLE IF NOT EXISTS ungpho_reading_in (station_id bigint, "
+                   "parameter_id bigint, observed_at timestamptz, value double precision, "
+                   "flags integer, received_at timestamptz, via varchar(8)) "
+                   "ON COMMIT DELETE ROWS")
+    cursor.execute("TRUNCATE ungpho_reading_in")
+    with cursor.cursor.copy(f"COPY ungpho_reading_in ({_PG_COLUMNS}) FROM STDIN") as copy:
+        copy.write(_pg_text(groups))
+
+
+_PG_INSERT = (f"INSERT INTO {_READINGS} ({_PG_COLUMNS}) SELECT {_PG_COLUMNS} "
+              "FROM ungpho_reading_in ON CONFLICT (station_id, parameter_id, observed_at) "
+              "DO NOTHING")
+
+
+def _pg_by_group(groups) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS ungpho_reading_in (station_id bigint, "
-                       "parameter_id bigint, observed_at timestamptz, value double precision, "
-                       "flags integer, received_at timestamptz, via varchar(8)) "
-                       "ON COMMIT DELETE ROWS")
-        cursor.execute("TRUNCATE ungpho_reading_in")
-        with cursor.cursor.copy(f"COPY ungpho_reading_in ({columns}) FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
-        cursor.execute(
-            f"INSERT INTO {_READINGS} ({columns}) SELECT DISTINCT ON (station_id, parameter_id,"
-            f" observed_at) {columns} FROM ungpho_reading_in "
-            "ON CONFLICT (station_id, parameter_id, observed_at) DO NOTHING "
-            "RETURNING station_id, parameter_id, observed_at")
+        _pg_stage(cursor, groups)
+        cursor.execute(_PG_INSERT + " RETURNING station_id, parameter_id, observed_at")
         new = set(cursor.fetchall())
     counts = []
     for rows in groups:  # a key counts for the first group that has it
@@ -111,4 +182,5 @@ def series_upsert(rows: Sequence[tuple]) -> None:
            f"VALUES ({marks}, '{{}}') "
            f"ON CONFLICT (station_id, parameter_id) DO UPDATE SET {updates}")
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(s, p, adapt(at), *rest) for s, p, at, *rest in rows])
+        cursor.executemany(sql, [(s, p, adapt(at), *rest, adapt(to))
+                                 for s, p, at, *rest, to in rows])
