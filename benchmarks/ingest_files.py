@@ -156,22 +156,39 @@ def file_path(folder: Path, code: str, observed_at: dt.datetime) -> Path:
             / f"HN_BENCH_{code}_{local.strftime('%Y%m%d%H%M%S')}.txt")
 
 
-def files_write(folder: Path, generated, *, collect: Callable | None = None) -> tuple[int, int]:
-    """Write the generated files; returns (files, bytes). ``collect(code, observed_at,
-    lines)`` sees each file's content (the baseline keeps it as rows)."""
+def files_write(folder: Path, generated, *, collect: Callable | None = None,
+                steps_per_file: int = 1) -> tuple[int, int]:
+    """Write the generated files, ``steps_per_file`` five-minute steps of one station in
+    each (1: one file per reading time, as stations send; more: a backlog or an export);
+    returns (files, bytes). ``collect(code, observed_at, lines)`` sees each step's content
+    (the baseline keeps it as rows)."""
     files = size = 0
     made: set[Path] = set()
-    for code, observed_at, lines in generated:
-        path = file_path(folder, code, observed_at)
+    pending: list[str] = []
+    first: tuple[str, dt.datetime] | None = None
+
+    def flush() -> None:
+        nonlocal files, size
+        path = file_path(folder, *first)
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        data = file_text(observed_at, lines).encode()
+        data = "".join(pending).encode()
         path.write_bytes(data)
         files += 1
         size += len(data)
+        pending.clear()
+
+    for code, observed_at, lines in generated:
+        if first is not None and (first[0] != code or len(pending) == steps_per_file):
+            flush()
+        if not pending:
+            first = (code, observed_at)
+        pending.append(file_text(observed_at, lines))
         if collect is not None:
             collect(code, observed_at, lines)
+    if pending:
+        flush()
     return files, size
 
 
@@ -289,6 +306,9 @@ def main() -> None:
     parser.add_argument("--stations", type=int, default=100)
     parser.add_argument("--hours", type=float, default=24.0,
                         help="history per station; one file per station per 5 minutes")
+    parser.add_argument("--steps-per-file", type=int, default=1,
+                        help="five-minute steps in each file: 1 as stations send (default), "
+                             "more for a backlog or an export (e.g. 288 = a day per file)")
     parser.add_argument("--postgres", metavar="URL",
                         help="PostgreSQL server to create the scratch database on, e.g. "
                              "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -329,7 +349,7 @@ def _run(args, folder: Path) -> None:
     t0 = time.perf_counter()
     files, size = files_write(folder, station_files_generate(
         [s.code for s in stations], start=aligned_start(args.hours), steps=steps),
-        collect=collect)
+        collect=collect, steps_per_file=args.steps_per_file)
     written_s = time.perf_counter() - t0
     readings = len(rows)
 

@@ -76,8 +76,11 @@ def station_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-#: Files up to this size are read once, for their key and their lines; larger ones stream.
+#: Files up to this size are read once, for their key and their lines, and held with their
+#: group; files up to READ_WHOLE_BYTES are read whole when their turn comes (parsing from
+#: memory is faster); larger ones stream, so memory stays bounded whatever the backlog.
 SMALL_FILE_BYTES = 64 * 1024
+READ_WHOLE_BYTES = 8 * 1024 * 1024
 
 
 def file_key(path: Path) -> str:
@@ -213,11 +216,13 @@ class _FilesRun:
     def _lines(self, path: Path, record: _File, station: Station,
                content: bytes | None) -> None:
         record.station_id = station.pk
+        if content is None and record.size_bytes <= READ_WHOLE_BYTES:
+            content = path.read_bytes()
         with io.BytesIO(content) if content is not None else path.open("rb") as stream:
             stream.seek(record.byte_offset)
             if record.byte_offset and record.byte_offset >= record.size_bytes:
                 lines: Iterable = ()
-            elif content is not None:  # in memory, at most SMALL_FILE_BYTES a line
+            elif content is not None:  # in memory: parse_lines bounds each line itself
                 lines = parse_lines(stream, first_line_no=record.line_no + 1)
             else:
                 lines = read_station_file(stream, first_line_no=record.line_no + 1)
