@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import statistics
 import sys
@@ -74,14 +75,14 @@ def history_fill(stations: list, pids: list[int], *, days: float, chunk_rows: in
             state = SeriesState(last_at_s=times[-1].timestamp(), last_value=values[-1],
                                 recent=values[-_RECENT:])
             fronts.append((sid, pid, times[-1], values[-1], 0, json.dumps(state.to_json()),
-                           exceedance, 0))
+                           exceedance, 0, times[-1]))
             if len(rows) >= chunk_rows:
                 with transaction.atomic():
-                    total += sum(readings_insert([rows]))
+                    total += sum(readings_insert([rows], [True]))
                 rows = []
     with transaction.atomic():
         if rows:
-            total += sum(readings_insert([rows]))
+            total += sum(readings_insert([rows], [True]))
         series_upsert(fronts)
     return total, time.perf_counter() - t0
 
@@ -122,7 +123,7 @@ def history_fill_server(stations: list, pids: list[int], *, days: float, seed: i
                        "observed_at = %s", [last_at])
         fronts = [(sid, pid, last_at, value, 0, json.dumps(SeriesState(
             last_at_s=last_at.timestamp(), last_value=value, recent=[value]).to_json()),
-            exceedance, 0) for sid, pid, value in cursor.fetchall()]
+            exceedance, 0, last_at) for sid, pid, value in cursor.fetchall()]
         series_upsert(fronts)
     return len(stations) * len(pids) * steps, time.perf_counter() - t0
 
@@ -175,6 +176,13 @@ def _run(args) -> None:
         size = cursor.fetchone()[0]
 
     latest_values(user=officer)  # warm-up: connection, caches
+    if os.environ.get("UNGPHO_BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.runcall(latest_values, user=officer)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(15)
     times = []
     for _ in range(args.repeat):
         t0 = time.perf_counter()

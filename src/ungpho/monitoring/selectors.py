@@ -36,9 +36,10 @@ def latest_values(*, user, station_codes: list[str] | None = None) -> list[dict]
         return []
     parameters = {pk: (code, unit) for pk, code, unit in
                   Parameter.objects.values_list("pk", "code", "unit")}
-    # On SQLite the text itself: the column's declared type would make the driver parse it
-    # with Django's (slow) converter.
-    at = "last_at" if connection.vendor == "postgresql" else "CAST(last_at AS TEXT)"
+    # Not the column as such: each driver would parse it with Django's (slow) converter.
+    # PostgreSQL gives seconds since the epoch, SQLite the UTC text it stores.
+    at = "EXTRACT(EPOCH FROM last_at)::float8" if connection.vendor == "postgresql" \
+        else "CAST(last_at AS TEXT)"
     sql = (f"SELECT station_id, parameter_id, {at}, last_value, last_flags, level FROM "
            f"{Series._meta.db_table} WHERE last_at IS NOT NULL")
     whole_network = not station_codes and len(codes) == Station.objects.count()
@@ -57,9 +58,9 @@ def latest_values(*, user, station_codes: list[str] | None = None) -> list[dict]
 
 
 def _time_reader():
-    """Raw column value → aware UTC datetime (SQLite keeps naive UTC text)."""
+    """The raw value selected by ``latest_values`` → aware UTC datetime."""
     if connection.vendor == "postgresql":
-        return lambda value: value
+        return lambda seconds: dt.datetime.fromtimestamp(seconds, dt.UTC)
     return lambda text: dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
