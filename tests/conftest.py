@@ -162,15 +162,10 @@ def gamma_station(db):
     """A Hà Nội gamma dose-rate station with a 0.5 µSv/h limit and a token."""
     from types import SimpleNamespace
 
-    from ungpho.monitoring.services import (
-        parameter_upsert,
-        station_token_issue,
-        station_upsert,
-        threshold_set,
-    )
+    from ungpho.monitoring.models import Parameter
+    from ungpho.monitoring.services import station_token_issue, station_upsert, threshold_set
 
-    gamma = parameter_upsert(code="GammaDR", name_vi="Suất liều gamma môi trường",
-                             name_en="Ambient gamma dose rate", unit="µSv/h")
+    gamma = Parameter.objects.get(code="GammaDR")  # the national catalogue, synced on migrate
     station = station_upsert(code="HN-GAMMA-01", name="Trạm phóng xạ Hà Nội",
                              province_code="01", lat=21.0285, lon=105.8542)
     threshold_set(station=station, parameter=gamma, level_1=0.5)

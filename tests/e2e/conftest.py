@@ -19,8 +19,8 @@ import django; django.setup()
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.monitoring import services as m
-gamma = m.parameter_upsert(code="GammaDR", name_vi="Suất liều gamma môi trường",
-                           name_en="Ambient gamma dose rate", unit="µSv/h")
+from ungpho.monitoring.models import Parameter
+gamma = Parameter.objects.get(code="GammaDR")
 station = m.station_upsert(code="HN-GAMMA-01", name="Trạm quan trắc phóng xạ Hà Nội",
                            province_code="01", lat=21.0285, lon=105.8542)
 m.threshold_set(station=station, parameter=gamma, level_1=0.5)
