@@ -118,6 +118,10 @@ def main() -> None:
                         help="PostgreSQL server to create the scratch databases on")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also measure the peak of Python allocations (slow)")
+    parser.add_argument("--steps-per-file", type=int, default=1,
+                        help="five-minute steps in each file: 1 as stations send (default); "
+                             "12 = an hour a file, so a 1 GB backlog has ~230,000 files "
+                             "instead of ~3 million")
     parser.add_argument("--child", metavar="ROOT", help=argparse.SUPPRESS)
     parser.add_argument("--days", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -131,7 +135,7 @@ def main() -> None:
     day_bytes = len(sample.encode()) * args.stations * (86400 // INTERVAL_S)
     days = {size: max(1, round(size * 1e6 / day_bytes)) for size in sizes}
     total_days = max(days.values())
-    files_needed = total_days * args.stations * (86400 // INTERVAL_S)
+    files_needed = total_days * args.stations * (86400 // INTERVAL_S) // args.steps_per_file
     print(subprocess.run(["df", "-h", "/tmp"], capture_output=True, text=True).stdout.strip())
     need = files_needed * _BLOCK_BYTES * 1.2
     free = shutil.disk_usage("/tmp").free
@@ -146,7 +150,7 @@ def main() -> None:
         first = (today - dt.timedelta(days=total_days)).astimezone(dt.UTC)
         files, size = files_write(root, station_files_generate(
             [f"BK-{i:04d}" for i in range(args.stations)], start=first,
-            steps=total_days * 86400 // INTERVAL_S))
+            steps=total_days * 86400 // INTERVAL_S), steps_per_file=args.steps_per_file)
         print(f"backlog              {files} files, {size / 1e6:.0f} MB in {root} "
               f"({time.perf_counter() - t0:.0f} s to write)")
         print(f"{'size MB':>8} {'files':>9} {'readings':>10} {'rd/s':>8} {'RSS start':>10} "
