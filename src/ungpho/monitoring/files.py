@@ -30,6 +30,7 @@ from ungpho.core.formats.station_file import (
 )
 from ungpho.monitoring.models import IngestFile, Reading, RejectedLine, Station
 from ungpho.monitoring.pipeline import FlushResult, Ingestor, Rejected
+from ungpho.monitoring.store import sqlite_time
 
 ERR_NO_STATION = ("no station sends files as {prefix!r}: register its file prefix or a "
                   "station with code {code!r}")
@@ -226,6 +227,18 @@ class _FilesRun:
                 lines = parse_lines(stream, first_line_no=record.line_no + 1)
             else:
                 lines = read_station_file(stream, first_line_no=record.line_no + 1)
+            if content is not None and len(content) <= SMALL_FILE_BYTES:
+                lines = list(lines)  # a small file at once, when it fits the chunk
+                if len(lines) < self.chunk_rows:
+                    good = [line for line in lines if line.__class__ is not LineRejection]
+                    bad = [Rejected(line.line_no, line.field, line.reason, line.text)
+                           for line in lines if line.__class__ is LineRejection] \
+                        if len(good) < len(lines) else []
+                    record.status = IngestFile.Status.DONE
+                    record.finished_at = dt.datetime.now(dt.UTC)
+                    self._queue(record, station, path, good, bad, len(content),
+                                lines[-1].line_no if lines else record.line_no)
+                    return
             items: list = []
             rejected: list[Rejected] = []
             last, room = record.line_no, self.chunk_rows
@@ -297,12 +310,11 @@ def _records_insert(records: list[_File]) -> None:
                                     r.station_id, r.byte_offset, r.line_no, r.stored,
                                     r.duplicates, r.rejected, r.finished_at))
         else:
-            adapt = connection.ops.adapt_datetimefield_value
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})",
-                [(r.sha256, r.path, r.size_bytes, adapt(r.started_at), r.status, r.station_id,
-                  r.byte_offset, r.line_no, r.stored, r.duplicates, r.rejected,
-                  adapt(r.finished_at)) for r in records])
+                [(r.sha256, r.path, r.size_bytes, sqlite_time(r.started_at), r.status,
+                  r.station_id, r.byte_offset, r.line_no, r.stored, r.duplicates, r.rejected,
+                  sqlite_time(r.finished_at)) for r in records])
     wanted = {r.sha256: r for r in records
               if r.rejected or r.status != IngestFile.Status.DONE}
     for pk, sha in IngestFile.objects.filter(sha256__in=list(wanted)).values_list("pk",

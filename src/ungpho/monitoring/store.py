@@ -35,9 +35,10 @@ class _TimeText(dict):
         return text
 
 
-def _sqlite_time(moment: dt.datetime) -> str:
-    # What Django's SQLite backend stores for an aware datetime with USE_TZ: naive UTC text.
-    return str(moment.astimezone(dt.UTC).replace(tzinfo=None))
+def sqlite_time(moment: dt.datetime | None) -> str | None:
+    """What Django's SQLite backend stores for an aware datetime with USE_TZ (naive UTC
+    text), without its per-call checks."""
+    return None if moment is None else str(moment.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 def _pg_time(moment: dt.datetime) -> str:
@@ -84,7 +85,7 @@ def _sqlite_rows(rows: Sequence[ReadingRow], times: _TimeText):
 
 def _sqlite_new(groups) -> bool:
     """One executemany of rows known to be new; False (nothing kept) if some were not."""
-    times = _TimeText(_sqlite_time)
+    times = _TimeText(sqlite_time)
     total = sum(len(rows) for rows in groups)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -99,7 +100,7 @@ def _sqlite_new(groups) -> bool:
 
 
 def _sqlite_by_group(groups) -> list[int]:
-    times = _TimeText(_sqlite_time)
+    times = _TimeText(sqlite_time)
     counts = []
     with connection.cursor() as cursor:
         raw = cursor.connection.cursor()
