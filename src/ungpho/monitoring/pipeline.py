@@ -128,9 +128,10 @@ class Ingestor:
         now = dt.datetime.now(dt.UTC)
         station_ids = sorted({b.station.pk for b in batches})
         if connection.vendor == "postgresql":  # one writer per station's series at a time
-            with connection.cursor() as cursor:
-                for sid in station_ids:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x756E67, sid])
+            with connection.cursor() as cursor:  # in id order, so two writers cannot deadlock
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, sid::int) FROM "
+                               "unnest(%s::bigint[]) AS sid ORDER BY sid",
+                               [0x756E67, station_ids])
         fronts = _fronts_load(station_ids)
         levels = levels_for_stations(station_ids, fronts_values=_recent_values(fronts))
         resolver = _Resolver(station_ids)
