@@ -20,7 +20,12 @@ from ungpho.core.monitoring.qc import flag_labels
 from ungpho.core.science.aggregates import PERIODS, series_aggregate
 from ungpho.monitoring.indices import station_aqi
 from ungpho.monitoring.models import Parameter, Reading, Station
-from ungpho.monitoring.selectors import exceedance_list, latest_values, station_list
+from ungpho.monitoring.selectors import (
+    exceedance_list,
+    latest_values,
+    series_values,
+    station_list,
+)
 
 router = Router(tags=["monitoring"])
 
@@ -78,17 +83,12 @@ def series(request: HttpRequest, station: str, parameter: str, period: str = "1h
         raise HttpError(422, f"period: one of {', '.join(PERIODS)}")
     found, param = _station(request, station), _parameter(parameter)
     start, end = _window(since, until, dt.timedelta(days=1))
-    times, values = _series_values(found, param, start, end)
+    times, values = series_values(station=found, parameter_id=param.pk, since=start,
+                                  until=end)
     rows = series_aggregate(np.asarray(times, dtype=float), np.asarray(values, dtype=float),
                             period=period, interval_s=found.reporting_interval_s)
     return {"station": found.code, "parameter": param.code, "unit": param.unit,
             "period": period, "rows": rows}
-
-
-def _series_values(station, parameter, start, end):
-    from ungpho.monitoring.selectors import series_values
-
-    return series_values(station=station, parameter_id=parameter.pk, since=start, until=end)
 
 
 @router.get("/exceedances", auth=AUTH, summary="Vượt ngưỡng / Confirmed exceedances")

@@ -133,7 +133,8 @@ class Ingestor:
                                "unnest(%s::bigint[]) AS sid ORDER BY sid",
                                [0x756E67, station_ids])
         fronts = _fronts_load(station_ids)
-        levels = levels_for_stations(station_ids, fronts_values=_recent_values(fronts))
+        levels = levels_for_stations(station_ids, fronts_values={
+            key: front.qc for key, front in fronts.items()})
         resolver = _Resolver(station_ids)
         groups: list[list] = []
         raised: list[tuple[_Batch, int, tuple, dict]] = []
@@ -317,10 +318,6 @@ def _fronts_load(station_ids: list[int]) -> dict[tuple[int, int], _Front]:
         fronts[sid, pid] = _Front(last_at, value, flags, SeriesState.from_json(qc),
                                   ExceedanceState.from_json(exceedance), level, stored_to)
     return fronts
-
-
-def _recent_values(fronts: dict[tuple[int, int], _Front]):
-    return {key: front.qc for key, front in fronts.items()}
 
 
 def _rejections_keep(batches: list[_Batch], now: dt.datetime) -> None:

@@ -110,17 +110,15 @@ def threshold_set(*, station: Station, parameter: Parameter, level_1: float,
 def readings_ingest(*, station: Station, readings: list[ParsedReading], via: str,
                     rejected: list[Rejection] = (), by=None) -> IngestResult:
     """Store one JSON batch through the pipeline (idempotent by station, parameter, time);
-    confirmed exceedances open or update reports, all in one transaction."""
-    ingestor = Ingestor(by=by)
+    confirmed exceedances open or update reports, all in one transaction. Rejections name
+    the item's field, ``readings[i].parameter``."""
     items = [RawItem(r.index, r.parameter, r.value, r.unit, r.observed_at, r.status)
              for r in readings]
-    ingestor.add(station=station, items=items, via=via, source=f"{via}:{station.code}",
-                 rejected=[Rejected(r.index, r.field, r.message) for r in rejected])
-    flushed = ingestor.flush()
-    return IngestResult(
-        stored=flushed.stored, duplicates=flushed.duplicates,
-        incidents_opened=flushed.incidents_opened,
-        rejected=[r if isinstance(r, Rejection) else _rejection(r) for r in flushed.rejected])
+    return _batch_ingest(
+        station=station, items=items, via=via, source=f"{via}:{station.code}", by=by,
+        rejected=[Rejected(r.index, r.field, r.message) for r in rejected],
+        field_name=lambda r: r.field if r.field.startswith("readings") else
+        f"readings[{r.line_no}].{_JSON_FIELD.get(r.field, r.field)}")
 
 
 def lines_ingest(*, station: Station, lines, via: str, source: str, by=None) -> IngestResult:
@@ -133,19 +131,19 @@ def lines_ingest(*, station: Station, lines, via: str, source: str, by=None) -> 
             rejected.append(Rejected(line.line_no, line.field, line.reason, line.text))
         else:
             items.append(line)
+    return _batch_ingest(station=station, items=items, via=via, source=source, by=by,
+                         rejected=rejected,
+                         field_name=lambda r: f"line {r.line_no}: {r.field}")
+
+
+def _batch_ingest(*, station, items, via, source, by, rejected, field_name) -> IngestResult:
     ingestor = Ingestor(by=by)
     ingestor.add(station=station, items=items, via=via, source=source, rejected=rejected)
     flushed = ingestor.flush()
     return IngestResult(stored=flushed.stored, duplicates=flushed.duplicates,
                         incidents_opened=flushed.incidents_opened,
-                        rejected=[Rejection(f"line {r.line_no}: {r.field}", r.reason, r.line_no)
+                        rejected=[Rejection(field_name(r), r.reason, r.line_no)
                                   for r in flushed.rejected])
-
-
-def _rejection(r: Rejected) -> Rejection:
-    field_name = r.field if r.line_no is None or r.field.startswith("readings") else (
-        f"readings[{r.line_no}].{_JSON_FIELD.get(r.field, r.field)}")
-    return Rejection(field_name, r.reason, r.line_no)
 
 
 #: Pipeline field names → the JSON batch's item fields.
