@@ -279,7 +279,7 @@ def _parse_only(folder: Path) -> tuple[int, float]:
     lines = 0
     t0 = time.perf_counter()
     for path in station_files([folder]):
-        with path.open("rb") as stream:
+        with open(path, "rb") as stream:
             for _ in read_station_file(stream):
                 lines += 1
     return lines, time.perf_counter() - t0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 
@@ -13,11 +14,11 @@ def cmd_ingest(args) -> int:
 
     from ungpho.monitoring.files import files_ingest, station_files
 
-    paths = list(station_files(args.paths))
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [p for p in args.paths if not os.path.exists(p)]
     if missing:
         sys.exit(f"ungpho ingest: không có tệp / no such file: {', '.join(missing)}")
-    total = sum(p.stat().st_size for p in paths)
+    # Two walks rather than one list: a backlog of millions of files is never held whole.
+    total = sum(os.stat(p).st_size for p in station_files(args.paths))
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=_console(), disable=args.json or not sys.stderr.isatty(),
@@ -26,10 +27,11 @@ def cmd_ingest(args) -> int:
         seen = {"bytes": 0}
 
         def on_file(path, size):
-            progress.update(task, completed=seen["bytes"], description=path.name[:40])
+            progress.update(task, completed=seen["bytes"],
+                            description=os.path.basename(path)[:40])
             seen["bytes"] += size
 
-        summary = files_ingest(paths, on_file=on_file)
+        summary = files_ingest(args.paths, on_file=on_file)
         progress.update(task, completed=total)
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))

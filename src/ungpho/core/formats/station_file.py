@@ -66,8 +66,9 @@ pulled is the one after line *n*::
 To resume: ``stream.seek(offset)`` then ``read_station_file(stream, first_line_no=next_line_no)``.
 
 Speed: a good line costs one ``bytes.split``, one ``float`` and four dictionary look-ups (symbol,
-unit, stamp and status bytes map to their parsed values once seen); everything else, and every
-rejection, goes through the slow path, which also fills those caches.
+unit, stamp and status bytes map to their parsed values once seen; a new stamp is parsed on the
+spot); everything else, and every rejection, goes through the slow path, which also fills those
+caches.
 """
 
 from __future__ import annotations
@@ -221,9 +222,10 @@ def parse_lines(lines: Iterable[bytes], *, first_line_no: int = 1
             symbol, value_text, unit, stamp, status = fields
             try:
                 value = float(value_text)
-                if value - value == 0.0 and b"_" not in value_text:
+                observed_at = stamps.get(stamp) or _stamp_learn(stamp)
+                if value - value == 0.0 and b"_" not in value_text and observed_at:
                     yield _new_tuple(FileLine, (line_no, symbols[symbol], value, units[unit],
-                                                stamps[stamp], statuses[status]))
+                                                observed_at, statuses[status]))
                     continue
             except (KeyError, ValueError):
                 pass
@@ -328,6 +330,17 @@ def _value_problem(value_raw: bytes) -> str | None:
     if value - value != 0.0:
         return f"{shown!r} is not a finite number"
     return None
+
+
+def _stamp_learn(stamp: bytes) -> dt.datetime | None:
+    """The time of a stamp met for the first time, remembered; None if it is not one (the slow
+    path then says why). Every file of a 5-minute station brings a new stamp."""
+    try:
+        observed_at = local_stamp_to_utc(stamp.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    _remember(_stamps, stamp, observed_at)
+    return observed_at
 
 
 def _remember(cache: dict, key: bytes, value: object) -> None:
