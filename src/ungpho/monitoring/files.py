@@ -33,10 +33,11 @@ from ungpho.core.formats.station_file import (
 )
 from ungpho.monitoring.models import IngestFile, Reading, RejectedLine, Station
 from ungpho.monitoring.pipeline import FlushResult, Ingestor, Rejected
-from ungpho.monitoring.store import sqlite_time
+from ungpho.monitoring.store import TimeText, sqlite_time
 
 ERR_NO_STATION = ("no station sends files as {prefix!r}: register its file prefix or a "
                   "station with code {code!r}")
+_DONE = IngestFile.Status.DONE.value  # a plain str: the enum's comparisons cost per file
 #: A file still being written by the FTP server is left for the next pass.
 SETTLE_S = 2.0
 
@@ -204,6 +205,7 @@ class _FilesRun:
             return
         self.commit()
         hashed = [(path, *_keyed(path)) for path in paths]
+        seen_at = dt.datetime.now(dt.UTC)  # of the group: a clock read per file costs
         known = {row[0]: _File(*row) for row in IngestFile.objects.filter(
             sha256__in=[sha for _, _, sha, _ in hashed]).values_list(*_FIELDS)}
         for path, size, sha, content in hashed:
@@ -211,13 +213,12 @@ class _FilesRun:
                 on_file(path, size)
             record = known.get(sha)
             if record is None:
-                record = known[sha] = _File(sha, path[:500], size,
-                                            dt.datetime.now(dt.UTC))
+                record = known[sha] = _File(sha, path[:500], size, seen_at)
             self.file(path, record, content)
 
     def file(self, path: str, record: _File, content: bytes | None) -> None:
         self.summary.files += 1
-        if record.status == IngestFile.Status.DONE:  # taken in whole before
+        if record.status == _DONE:  # taken in whole before
             self.summary.files_skipped += 1
             self.summary.duplicates += record.stored + record.duplicates
         else:
@@ -252,8 +253,7 @@ class _FilesRun:
                     bad = [Rejected(line.line_no, line.field, line.reason, line.text)
                            for line in lines if line.__class__ is LineRejection] \
                         if len(good) < len(lines) else []
-                    record.status = IngestFile.Status.DONE
-                    record.finished_at = dt.datetime.now(dt.UTC)
+                    record.status = _DONE
                     self._queue(record, station, path, good, bad, len(content),
                                 lines[-1].line_no if lines else record.line_no)
                     return
@@ -271,8 +271,7 @@ class _FilesRun:
                     self._queue(record, station, path, items, rejected, stream.tell(), last)
                     items, rejected, room = [], [], self.chunk_rows
                     self.commit()
-            record.status = IngestFile.Status.DONE
-            record.finished_at = dt.datetime.now(dt.UTC)
+            record.status = _DONE
             self._queue(record, station, path, items, rejected, stream.tell(), last)
 
     def _queue(self, record, station, path, items, rejected, offset: int, line_no: int) -> None:
@@ -282,7 +281,10 @@ class _FilesRun:
         self.pending.setdefault(record.sha256, (record, path, []))[2].append(result)
 
     def _record_progress(self) -> None:
+        committed_at = dt.datetime.now(dt.UTC)  # a file is finished when its last lines commit
         for record, _, results in self.pending.values():
+            if record.status == _DONE:
+                record.finished_at = committed_at
             for result in results:
                 record.stored += result.stored
                 record.duplicates += result.duplicates
@@ -328,13 +330,14 @@ def _records_insert(records: list[_File]) -> None:
                                     r.station_id, r.byte_offset, r.line_no, r.stored,
                                     r.duplicates, r.rejected, r.finished_at))
         else:
+            times = TimeText(sqlite_time)
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})",
-                [(r.sha256, r.path, r.size_bytes, sqlite_time(r.started_at), r.status,
+                [(r.sha256, r.path, r.size_bytes, times[r.started_at], r.status,
                   r.station_id, r.byte_offset, r.line_no, r.stored, r.duplicates, r.rejected,
-                  sqlite_time(r.finished_at)) for r in records])
+                  times[r.finished_at]) for r in records])
     wanted = {r.sha256: r for r in records
-              if r.rejected or r.status != IngestFile.Status.DONE}
+              if r.rejected or r.status != _DONE}
     for pk, sha in IngestFile.objects.filter(sha256__in=list(wanted)).values_list("pk",
                                                                                   "sha256"):
         wanted[sha].pk = pk
@@ -368,7 +371,7 @@ def _file_station(path: str, stations: _Stations) -> tuple[Station | None, Rejec
 
 @transaction.atomic
 def _reject_whole(record: _File, problem: Rejected) -> None:
-    record.status, record.rejected = IngestFile.Status.DONE, 1
+    record.status, record.rejected = _DONE, 1
     record.finished_at = dt.datetime.now(dt.UTC)
     if record.pk is None:
         _records_insert([record])

@@ -22,7 +22,7 @@ _SERIES_COLUMNS = ("station_id", "parameter_id", "last_at", "last_value", "last_
                    "qc_state", "exceedance_state", "level", "stored_to")
 
 
-class _TimeText(dict):
+class TimeText(dict):
     """Datetime → the text the database adapter would write, cached: a file repeats one
     time on all its lines, a batch one reception time on all its rows."""
 
@@ -79,13 +79,13 @@ _SQLITE_INSERT = (f"INSERT OR IGNORE INTO {_READINGS} ({', '.join(READING_COLUMN
                   f"VALUES ({', '.join('?' * len(READING_COLUMNS))})")
 
 
-def _sqlite_rows(rows: Sequence[ReadingRow], times: _TimeText):
+def _sqlite_rows(rows: Sequence[ReadingRow], times: TimeText):
     return [(s, p, times[o], v, f, times[r], via) for s, p, o, v, f, r, via in rows]
 
 
 def _sqlite_new(groups) -> bool:
     """One executemany of rows known to be new; False (nothing kept) if some were not."""
-    times = _TimeText(sqlite_time)
+    times = TimeText(sqlite_time)
     total = sum(len(rows) for rows in groups)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -100,7 +100,7 @@ def _sqlite_new(groups) -> bool:
 
 
 def _sqlite_by_group(groups) -> list[int]:
-    times = _TimeText(sqlite_time)
+    times = TimeText(sqlite_time)
     counts = []
     with connection.cursor() as cursor:
         raw = cursor.connection.cursor()
@@ -115,7 +115,7 @@ _PG_COLUMNS = ", ".join(READING_COLUMNS)
 
 
 def _pg_text(groups) -> str:
-    times = _TimeText(_pg_time)
+    times = TimeText(_pg_time)
     buffer = io.StringIO()
     for rows in groups:
         buffer.writelines(f"{s}\t{p}\t{times[o]}\t{v!r}\t{f}\t{times[r]}\t{via}\n"
