@@ -183,8 +183,11 @@ def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
     append = rows.append
     flagged = 0
     surely_new = True
+    seen_at, observed_s = None, 0.0
     for item in batch.items:
         symbol, unit, observed_at = item.symbol, item.unit, item.observed_at
+        if observed_at is not seen_at:  # the lines of one time share its datetime object
+            seen_at, observed_s = observed_at, observed_at.timestamp()
         resolved = cache.get((sid, symbol, unit)) or resolve(station, symbol, unit)
         if resolved.__class__ is Rejected:
             rejected.append(resolved._replace(line_no=item.line_no))
@@ -195,7 +198,7 @@ def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
         if front is None:
             front = fronts[sid, pid] = _Front(None, value, 0, SeriesState.empty(),
                                               ExceedanceState.empty(), 0)
-        flags = qc(value=value, status=item.status, observed_at_s=observed_at.timestamp(),
+        flags = qc(value=value, status=item.status, observed_at_s=observed_s,
                    received_at_s=now_s, range_min=range_min, range_max=range_max,
                    state=front.qc)
         append((sid, pid, observed_at, value, flags, now, via))
