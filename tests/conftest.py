@@ -101,6 +101,49 @@ def wait_until(predicate, *, timeout_s: float = 30.0, every_s: float = 0.1, what
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what or predicate}")
 
 
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request with the English cookie leaves English active in the test's thread: put
+    the default back so that no later test inherits it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+def mqtt_publish(config: dict, topic: str, body: dict) -> None:
+    """Publish one JSON message at QoS 1 with a client of its own, and wait until it is sent."""
+    import json
+    import uuid
+
+    import paho.mqtt.client as mqtt
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"t-{uuid.uuid4().hex[:8]}")
+    client.connect(config["host"], config["port"])
+    client.loop_start()
+    client.publish(topic, json.dumps(body), qos=1).wait_for_publish(timeout=10)
+    client.disconnect()
+    client.loop_stop()
+
+
+@pytest.fixture
+def mqtt_ingest(mqtt_url):
+    """The worker's MQTT client under a client id of its own, subscribed; (runner, config)."""
+    import uuid
+
+    from ungpho.env import mqtt_from_url
+    from ungpho.monitoring.mqtt import MqttIngest
+
+    config = mqtt_from_url(mqtt_url)
+    runner = MqttIngest(config, client_id=f"ungpho-test-{uuid.uuid4().hex[:8]}")
+    subscribed = []
+    runner.client.on_subscribe = lambda *args: subscribed.append(True)
+    runner.start()
+    wait_until(lambda: subscribed, timeout_s=10, what="MQTT subscription")
+    yield runner, config
+    runner.stop()
+
+
 class RecordingSmtpHandler:
     """aiosmtpd handler keeping every accepted message; can stall the first conversation
     at RCPT so a test can kill the sender mid-send."""

@@ -1,7 +1,6 @@
 """``ungpho simulate``: simulated traffic through the real doors is stored completely."""
 
 import datetime as dt
-import uuid
 
 import pytest
 
@@ -152,24 +151,13 @@ def test_the_cli_names_an_unknown_station(stations, tmp_path):
 
 @pytest.mark.mqtt
 @pytest.mark.django_db(transaction=True)
-def test_the_mqtt_door_publishes_messages_that_ingestion_stores(stations, mqtt_url):
-    from ungpho.env import mqtt_from_url
-    from ungpho.monitoring.mqtt import MqttIngest
-
-    config = mqtt_from_url(mqtt_url)
-    runner = MqttIngest(config, client_id=f"ungpho-test-{uuid.uuid4().hex[:8]}")
-    subscribed = []
-    runner.client.on_subscribe = lambda *args: subscribed.append(True)
-    runner.start()
-    try:
-        wait_until(lambda: subscribed, timeout_s=10, what="MQTT subscription")
-        tokens = {s.code: station_token_issue(station=s) for s in stations}
-        summary = simulate_into(door="mqtt", stations=stations, start=START, end=END,
-                                mqtt=config, tokens=tokens)
-        assert summary.messages == 6
-        wait_until(lambda: Reading.objects.count() == 300, timeout_s=20, what="300 readings")
-    finally:
-        runner.stop()
+def test_the_mqtt_door_publishes_messages_that_ingestion_stores(stations, mqtt_ingest):
+    _, config = mqtt_ingest
+    tokens = {s.code: station_token_issue(station=s) for s in stations}
+    summary = simulate_into(door="mqtt", stations=stations, start=START, end=END,
+                            mqtt=config, tokens=tokens)
+    assert summary.messages == 6
+    wait_until(lambda: Reading.objects.count() == 300, timeout_s=20, what="300 readings")
     assert _counts("mqtt") == EXPECTED
 
 

@@ -10,6 +10,7 @@ import sys
 import threading
 
 from ungpho.monitoring_cli import add_monitoring_parsers
+from ungpho.preparedness_cli import add_preparedness_parsers
 from ungpho.rules_cli import add_rules_parser
 
 HOST, PORT = "127.0.0.1", 8000
@@ -25,12 +26,15 @@ def _setup() -> None:
         sys.exit("ungpho: cấu hình sai / configuration error:\n  " + "\n  ".join(problems))
 
 
-def _require_database() -> None:
-    from ungpho.checks import check_database
+def _require_database(*, migrated: bool = False) -> None:
+    """Exit with the check's fix when the database is unreachable (or, ``migrated``, not
+    migrated) rather than with a traceback."""
+    from ungpho.checks import check_database, check_migrations
 
-    result = check_database()
-    if not result.ok:
-        sys.exit(f"ungpho: {result.name}: {result.detail}\n  → {result.fix}")
+    for check in (check_database, check_migrations) if migrated else (check_database,):
+        result = check()
+        if not result.ok:
+            sys.exit(f"ungpho: {result.name}: {result.detail}\n  → {result.fix}")
 
 
 def cmd_migrate(args) -> int:
@@ -199,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = audit_sub.add_parser("verify", help="Kiểm tra chuỗi băm / verify the hash chain")
     p.set_defaults(func=cmd_audit_verify)
     add_monitoring_parsers(sub, add)
+    add_preparedness_parsers(sub)
     add_rules_parser(sub)
     return parser
 

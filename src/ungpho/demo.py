@@ -30,7 +30,7 @@ from ungpho.monitoring.services import (
     threshold_set,
 )
 from ungpho.monitoring.tokens import token_digest
-from ungpho.preparedness.services import facility_upsert
+from ungpho.preparedness.demo_data import registry_demo_load
 
 DEMO = Actor("system", "demo")
 DEMO_PASSWORD = "ungpho-demo-2026"
@@ -66,12 +66,6 @@ ENVIRONMENT_STATIONS = [
     ("HN-NM-NHUE", "Trạm quan trắc nước mặt tự động sông Nhuệ (cầu Hà Đông)",
      "Trung tâm Quan trắc môi trường miền Bắc", "mae", "surface_water", 20.9717, 105.7772,
      {}),
-]
-FACILITIES = [
-    ("bachmai-ydhn", "Trung tâm Y học hạt nhân và Ung bướu — Bệnh viện Bạch Mai",
-     "Bệnh viện Bạch Mai", 21.0006, 105.8408),
-    ("vien-nchn-dalat", "Viện Nghiên cứu hạt nhân (Lò phản ứng hạt nhân Đà Lạt)",
-     "Viện Năng lượng nguyên tử Việt Nam", 11.9516, 108.4435),
 ]
 #: The Hải Hà station's operator alarm levels (µSv/h); the others use the defaults over
 #: their background (monitoring.levels).
@@ -121,9 +115,7 @@ RULES_EXAMPLES = RULES_DIR / "examples"
 
 def demo_load(*, out: TextIO, hours: int = 24) -> None:
     gamma = Parameter.objects.get(code="GammaDR")  # the catalogue, synced after migrate
-    for code, name, licensee, lat, lon in FACILITIES:
-        facility_upsert(code=code, name=name, licensee=licensee, lat=lat, lon=lon,
-                        province_code=_province(lat, lon), by=DEMO)
+    registry_demo_load(by=DEMO)
     qn, hn = _province(21.4500, 107.7500), _province(21.0285, 105.8542)
     accounts = [
         ("trucban", "Trực ban NACCET (Nguyễn Văn An)", Role.NATIONAL_DUTY, None, ()),

@@ -8,6 +8,8 @@ import json
 import os
 import sys
 
+from ungpho.registry_io import add_import_export, cli_export, cli_import
+
 
 def cmd_ingest(args) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -152,65 +154,17 @@ def cmd_simulate(args) -> int:
     return 0
 
 
-def _registry_format(path, given: str | None) -> str:
-    if given:
-        return given
-    suffix = path.suffix.lower() if path is not None else ""
-    return "geojson" if suffix in (".geojson", ".json") else "csv"
-
-
 def cmd_stations_import(args) -> int:
-    from pathlib import Path
-
-    from ungpho.audit.services import Actor
-    from ungpho.cli import _require_database
     from ungpho.monitoring.registry_import import stations_import
 
-    path = None if args.file == "-" else Path(args.file)
-    if path is not None and not path.is_file():
-        sys.exit(f"ungpho stations import: không có tệp / no such file: {path}")
-    _require_database()
-    report = stations_import(sys.stdin if path is None else path,
-                             fmt=_registry_format(path, args.format),
-                             by=Actor("system", "cli:stations import"))
-    if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
-    else:
-        print(f"Tạo mới / created: {report.created}   Cập nhật / updated: {report.updated}   "
-              f"Lỗi / problems: {len(report.rejected)}")
-        for r in report.rejected:
-            where = (f"dòng / line {r['line']}" if "line" in r else "tệp / file"
-                     if r["feature"] is None else f"đối tượng / feature {r['feature']}")
-            print(f"  {where}: {r['field']}: {r['reason']}")
-    return 1 if report.rejected else 0
+    return cli_import(args, command="stations import", importer=stations_import)
 
 
 def cmd_stations_export(args) -> int:
-    from pathlib import Path
-
-    from ungpho.cli import _require_database
     from ungpho.monitoring.registry_export import stations_export_csv, stations_export_geojson
 
-    _require_database()
-    path = Path(args.output) if args.output else None
-    fmt = _registry_format(path, args.format)
-    # A file gets a UTF-8 signature so that spreadsheets read the Vietnamese text right.
-    out = sys.stdout if path is None else path.open(
-        "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
-    try:
-        if fmt == "csv":
-            count = stations_export_csv(out)
-        else:
-            doc = stations_export_geojson()
-            json.dump(doc, out, ensure_ascii=False, indent=1)
-            out.write("\n")
-            count = len(doc["features"])
-    finally:
-        if path is not None:
-            out.close()
-    if path is not None:
-        print(f"Đã ghi / wrote {count} trạm / stations: {path}", file=sys.stderr)
-    return 0
+    return cli_export(args, what="trạm / stations", write_csv=stations_export_csv,
+                      geojson=stations_export_geojson)
 
 
 def cmd_eurdep_import(args) -> int:
@@ -357,22 +311,13 @@ def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
                                                "registry: import, export")
     stations_sub = stations.add_subparsers(dest="stations_command", required=True,
                                            metavar="LỆNH/COMMAND")
-    text = ("Nhập danh mục trạm, kiểm từng dòng; dòng tốt được lưu, có lỗi thì mã thoát 1 / "
-            "import stations, checked line by line; good rows are saved, exit 1 on any error")
-    p = stations_sub.add_parser("import", help=text, description=text)
-    p.set_defaults(func=cmd_stations_import)
-    p.add_argument("file", metavar="FILE", help="tệp CSV hoặc GeoJSON, '-' là stdin / CSV or "
-                                                "GeoJSON file, '-' for standard input")
-    p.add_argument("--format", choices=["csv", "geojson"],
-                   help="định dạng (mặc định theo đuôi tệp) / format (default: from the name)")
-    _add_json(p)
-    text = "Xuất danh mục trạm (không có mã truy cập) / export stations (never the tokens)"
-    p = stations_sub.add_parser("export", help=text, description=text)
-    p.set_defaults(func=cmd_stations_export)
-    p.add_argument("--format", choices=["csv", "geojson"],
-                   help="định dạng (mặc định theo đuôi tệp, không thì csv) / format (default: "
-                        "from the output name, else csv)")
-    _add_output(p)
+    add_import_export(
+        stations_sub, import_func=cmd_stations_import, import_help=(
+            "Nhập danh mục trạm, kiểm từng dòng; dòng tốt được lưu, có lỗi thì mã thoát 1 / "
+            "import stations, checked line by line; good rows are saved, exit 1 on any error"),
+        export_func=cmd_stations_export,
+        export_help="Xuất danh mục trạm (không có mã truy cập) / export stations (never the "
+                    "tokens)")
     eurdep = sub.add_parser("eurdep", help="Trao đổi số liệu EURDEP (suất liều gamma) / EURDEP "
                                            "exchange (gamma dose rate)")
     eurdep_sub = eurdep.add_subparsers(dest="eurdep_command", required=True,

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ungpho.api import api
-from ungpho.web import stations, views
+from ungpho.web import facilities, stations, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="duty-desk"), name="home"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("duty/reports/<int:pk>/close", views.report_close, name="report-close"),
     path("map/", views.operations_map, name="map"),
     path("stations/<slug:code>/", stations.station_detail, name="station"),
+    path("facilities/", facilities.facility_register, name="facilities"),
+    path("facilities/<slug:code>/", facilities.facility_detail, name="facility"),
+    path("sources/", facilities.source_register, name="sources"),
     path("public/", stations.public_air_quality, name="public"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -19,6 +19,7 @@ from ungpho.alerts.services import outbox_send_due
 from ungpho.monitoring.files import drop_folder_pass
 from ungpho.monitoring.national import national_limits_check
 from ungpho.monitoring.services import station_states_refresh
+from ungpho.preparedness.trackers import trackers_silence_check
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def worker_tick(*, worker: str) -> dict[str, int]:
     return {"files_ingested": drop_folder_pass(),
             "station_states_changed": station_states_refresh(),
             "national_exceedances": national_limits_check(),
+            "silent_trackers": trackers_silence_check(),
             "notifications_sent": outbox_send_due(worker_id=worker)}
 
 

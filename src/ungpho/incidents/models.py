@@ -13,6 +13,8 @@ class IncidentReport(models.Model):
     class Source(models.TextChoices):
         THRESHOLD = "threshold", _("monitoring threshold exceeded")
         CALL = "call", _("call or message")
+        SOURCE = "source", _("radioactive source lost or stolen")
+        TRACKER = "tracker", _("mobile source tracker alert")
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
@@ -25,6 +27,9 @@ class IncidentReport(models.Model):
                                 on_delete=models.PROTECT, verbose_name=_("station"))
     parameter = models.ForeignKey("monitoring.Parameter", null=True, blank=True,
                                   on_delete=models.PROTECT, verbose_name=_("parameter"))
+    radioactive_source = models.ForeignKey("preparedness.RadioactiveSource", null=True,
+                                           blank=True, on_delete=models.PROTECT,
+                                           verbose_name=_("radioactive source"))
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     # Time of first information: the legal deadlines (TT 12/2023 Phụ lục VI) run from here.
@@ -46,6 +51,10 @@ class IncidentReport(models.Model):
             # A station's exceedance updates its open report instead of opening another.
             models.UniqueConstraint(fields=["station", "parameter"], condition=Q(status="open"),
                                     name="incident_one_open_per_station_parameter"),
+            # A source lost, then reported stolen, or tracked astray, is still one report.
+            models.UniqueConstraint(fields=["radioactive_source"],
+                                    condition=Q(status="open"),
+                                    name="incident_one_open_per_source"),
         ]
         # The duty desk lists open reports newest first.
         indexes = [models.Index(fields=["status", "-opened_at"])]

@@ -23,7 +23,7 @@ def _error(status: int, field: str, message: str):
     return Status(status, {"errors": [Rejection(field, message).as_dict()]})
 
 
-def _bearer(request: HttpRequest) -> str:
+def bearer_token(request: HttpRequest) -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
 
@@ -40,7 +40,7 @@ def readings_post(request: HttpRequest):
     name the line. Each reading is judged alone: 201 all stored, 207 some rejected (the rest
     stored), 422 none stored, 200 nothing new (all duplicates). Rejections name the field.
     """
-    token = _bearer(request)
+    token = bearer_token(request)
     if not token:
         return _error(401, "Authorization", ERR_TOKEN_MISSING)
     station = station_by_token(token)

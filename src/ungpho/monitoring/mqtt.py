@@ -1,5 +1,7 @@
 """MQTT door for station readings: topic ``ungpho/<station>/readings``, JSON payload
-``{"token": …, "readings": [...]}`` (the same items as ``POST /api/v1/readings``).
+``{"token": …, "readings": [...]}`` (the same items as ``POST /api/v1/readings``); the same
+client takes mobile-source tracker positions on ``ungpho/trackers/<serial>/positions``
+(``preparedness.trackers``).
 
 QoS 1 with a persistent session (fixed client id, clean_session off): the broker keeps
 messages while we are away, and a message is acknowledged only after its readings are
@@ -9,7 +11,6 @@ so redelivery never duplicates.
 
 from __future__ import annotations
 
-import json
 import logging
 
 import paho.mqtt.client as mqtt
@@ -19,6 +20,9 @@ from ungpho.core.formats.readings_json import parse_batch
 from ungpho.monitoring.models import Reading
 from ungpho.monitoring.selectors import station_by_token
 from ungpho.monitoring.services import readings_ingest
+from ungpho.monitoring.tokens import token_payload
+from ungpho.preparedness.trackers import TOPIC as TRACKER_TOPIC
+from ungpho.preparedness.trackers import tracker_message_ingest
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +34,10 @@ def mqtt_message_ingest(topic: str, payload: bytes) -> dict:
     """Ingest one message; returns the outcome (with rejections naming fields)."""
     parts = topic.split("/")
     code = parts[1] if len(parts) == 3 else ""
-    try:
-        body = json.loads(payload)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return {"error": {"field": "payload", "message": f"not valid JSON: {error}"}}
-    token = body.pop("token", "") if isinstance(body, dict) else ""
-    station = station_by_token(token if isinstance(token, str) else "")
+    body, token, error = token_payload(payload)
+    if error:
+        return error
+    station = station_by_token(token)
     if station is None or station.code != code:
         return {"error": {"field": "token", "message": f"not a valid token for station {code!r}"}}
     _, readings, rejections = parse_batch(body)
@@ -67,14 +69,16 @@ class MqttIngest:
         if reason_code.is_failure:
             log.error("MQTT connection refused: %s", reason_code)
             return
-        client.subscribe(TOPIC, qos=1)
-        log.info("MQTT subscribed to %s on %s:%s", TOPIC, self.config["host"],
-                 self.config["port"])
+        client.subscribe([(TOPIC, 1), (TRACKER_TOPIC, 1)])
+        log.info("MQTT subscribed to %s and %s on %s:%s", TOPIC, TRACKER_TOPIC,
+                 self.config["host"], self.config["port"])
 
     def _on_message(self, client, userdata, message):
         close_old_connections()
         try:
-            outcome = mqtt_message_ingest(message.topic, message.payload)
+            ingest = tracker_message_ingest if message.topic.startswith("ungpho/trackers/") \
+                else mqtt_message_ingest
+            outcome = ingest(message.topic, message.payload)
         except Exception:  # not acknowledged: the broker delivers it again on reconnect
             log.exception("MQTT message on %s not stored; it will be redelivered",
                           message.topic)

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from ungpho.monitoring.models import Parameter, Station
+from ungpho.registry_io import num_text, point_features
 
 STATION_COLUMNS = ("code", "name", "owner", "ministry", "type", "province", "facility", "lat",
                    "lon", "reporting_interval_s", "status", "file_prefix", "background_usv_h")
@@ -30,13 +31,6 @@ IMPORT_COLUMNS = (*STATION_COLUMNS, "thresholds", "mappings")
 CSV_COLUMNS = (*IMPORT_COLUMNS, "state", "last_reading_at")
 PARAMETER_COLUMNS = ("code", "name_vi", "name_en", "unit", "range_min", "range_max",
                      "station_types", "citation")
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return ""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
 
 
 def _records(queryset) -> Iterator[dict[str, Any]]:
@@ -64,15 +58,15 @@ def _records(queryset) -> Iterator[dict[str, Any]]:
 def _thresholds_text(thresholds: list[dict]) -> str:
     parts = []
     for t in thresholds:
-        levels = "/".join(_num(t[f"level_{i}"]) for i in (1, 2, 3)).rstrip("/")
+        levels = "/".join(num_text(t[f"level_{i}"]) for i in (1, 2, 3)).rstrip("/")
         basis = f" [{t['basis']}]" if t["basis"] else ""
         parts.append(f"{t['parameter']}:{levels}*{t['confirm_count']}{basis}")
     return "; ".join(parts)
 
 
 def _mappings_text(mappings: list[dict]) -> str:
-    return "; ".join(f"{m['symbol']}={m['parameter']}:{m['unit']}:{_num(m['scale'])}:"
-                     f"{_num(m['offset'])}" for m in mappings)
+    return "; ".join(f"{m['symbol']}={m['parameter']}:{m['unit']}:{num_text(m['scale'])}:"
+                     f"{num_text(m['offset'])}" for m in mappings)
 
 
 def stations_export_csv(stream: IO[str], queryset=None) -> int:
@@ -84,7 +78,7 @@ def stations_export_csv(stream: IO[str], queryset=None) -> int:
     for record in _records(queryset):
         record["thresholds"] = _thresholds_text(record["thresholds"])
         record["mappings"] = _mappings_text(record["mappings"])
-        writer.writerow(_num(v) if isinstance(v, float) else ("" if v is None else v)
+        writer.writerow(num_text(v) if isinstance(v, float) else ("" if v is None else v)
                         for v in (record[c] for c in CSV_COLUMNS))
         count += 1
     return count
@@ -93,13 +87,7 @@ def stations_export_csv(stream: IO[str], queryset=None) -> int:
 def stations_export_geojson(queryset=None) -> dict:
     """The stations as an RFC 7946 FeatureCollection: Point [lon, lat], the other registry
     fields (with state and last_reading_at, never the token) as properties."""
-    features = []
-    for record in _records(queryset):
-        lon, lat = record.pop("lon"), record.pop("lat")
-        features.append({"type": "Feature", "id": record["code"],
-                         "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                         "properties": record})
-    return {"type": "FeatureCollection", "features": features}
+    return point_features(_records(queryset), id_key="code")
 
 
 def parameters_export_csv(stream: IO[str], queryset=None) -> int:
@@ -108,7 +96,7 @@ def parameters_export_csv(stream: IO[str], queryset=None) -> int:
     writer.writerow(PARAMETER_COLUMNS)
     count = 0
     for p in (Parameter.objects.all() if queryset is None else queryset).order_by("code"):
-        writer.writerow([p.code, p.name_vi, p.name_en, p.unit, _num(p.range_min),
-                         _num(p.range_max), ";".join(p.station_types), p.citation])
+        writer.writerow([p.code, p.name_vi, p.name_en, p.unit, num_text(p.range_min),
+                         num_text(p.range_max), ";".join(p.station_types), p.citation])
         count += 1
     return count

@@ -43,7 +43,6 @@ Readings (where the sources are silent):
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -57,9 +56,20 @@ from ungpho.core.monitoring.limits import alarm_level
 from ungpho.geo.models import Province
 from ungpho.geo.selectors import province_for_point
 from ungpho.monitoring.models import Parameter, Station
-from ungpho.monitoring.registry_export import STATION_COLUMNS, _num
-from ungpho.monitoring.registry_records import ImportReport, Record, csv_records, geojson_records
+from ungpho.monitoring.registry_export import CSV_COLUMNS, IMPORT_COLUMNS, STATION_COLUMNS
 from ungpho.monitoring.services import mapping_set, station_upsert, threshold_set
+from ungpho.registry_io import (
+    POINT,
+    ImportReport,
+    Record,
+    blank,
+    choice,
+    num_text,
+    number,
+    records_import,
+    text_of,
+    where_text,
+)
 
 _CHOICES = {"ministry": Station.Ministry, "type": Station.Type, "status": Station.Status}
 _CLEARABLE = ("owner", "facility", "file_prefix", "background_usv_h")
@@ -67,23 +77,6 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _ENTRIES = re.compile(r";(?![^\[]*\])")  # a ";" not inside [basis]
 _THRESHOLD = re.compile(r"(?P<parameter>[^:\s]+)\s*:\s*(?P<levels>[^*\[]*?)\s*"
                         r"(?:\*\s*(?P<confirm_count>[^\s\[]*))?\s*(?:\[(?P<basis>[^\]]*)\])?")
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _float(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"not a number: {value!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        hint = " (use a decimal point)" if isinstance(value, str) and "," in value else ""
-        raise ValueError(f"not a number: {value!r}{hint}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"not a finite number: {value!r}")
-    return number
 
 
 def _positive_int(value: Any) -> int:
@@ -108,7 +101,7 @@ def point_province(lat_deg: float, lon_deg: float) -> Province:
     """The province containing the point; ValueError when it is outside Vietnam's bounding
     box or in no province (``geo.selectors.province_for_point``, NQ 202/2025/QH15)."""
     lat_min, lat_max, lon_min, lon_max = _vietnam_bbox()
-    where = f"({_num(lat_deg)}, {_num(lon_deg)})"
+    where = f"({num_text(lat_deg)}, {num_text(lon_deg)})"
     def inside(lat: float, lon: float) -> bool:
         return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
 
@@ -141,7 +134,7 @@ class _Row:
         self.values, self.errors, self.out = values, errors, _current(station)
 
     def given(self, name: str) -> bool:
-        return not _blank(self.values.get(name))
+        return not blank(self.values.get(name))
 
     def take(self, name: str, convert) -> None:
         if self.given(name):
@@ -153,26 +146,6 @@ class _Row:
             self.out[name] = "" if name == "owner" else None
         elif self.out.get(name) in (None, "") and name in ("name", "lat", "lon"):
             self.errors.append((name, "required for a new station"))
-
-
-def _text(max_length: int):
-    def convert(value: Any) -> str:
-        text = str(value).strip()
-        if len(text) > max_length:
-            raise ValueError(f"longer than {max_length} characters")
-        return text
-    return convert
-
-
-def _choice(name: str):
-    allowed = _CHOICES[name].values
-
-    def convert(value: Any) -> str:
-        text = str(value).strip().lower()
-        if text not in allowed:
-            raise ValueError(f"unknown value {value!r}; allowed: {', '.join(allowed)}")
-        return text
-    return convert
 
 
 def _province_code(value: Any) -> str:
@@ -199,10 +172,10 @@ def _facility_code(value: Any) -> str:
 
 
 def _background(value: Any) -> float:
-    number = _float(value)
-    if number <= 0:
-        raise ValueError(f"must be above 0 µSv/h, got {number:g}")
-    return number
+    usv_h = number(value)
+    if usv_h <= 0:
+        raise ValueError(f"must be above 0 µSv/h, got {usv_h:g}")
+    return usv_h
 
 
 def _entries(value: Any, name: str) -> list:
@@ -226,7 +199,7 @@ def _threshold(entry: Any, parameters: dict[str, Parameter]) -> dict:
                  **{f"level_{i}": v for i, v in enumerate(levels, 1)}}
     if not isinstance(entry, dict):
         raise ValueError("must be an object or text")
-    levels = [None if _blank(entry.get(f"level_{i}")) else _float(entry[f"level_{i}"])
+    levels = [None if blank(entry.get(f"level_{i}")) else number(entry[f"level_{i}"])
               for i in (1, 2, 3)]
     if levels[0] is None:
         raise ValueError("level 1 is required")
@@ -234,8 +207,8 @@ def _threshold(entry: Any, parameters: dict[str, Parameter]) -> dict:
     confirm = entry.get("confirm_count")
     return {"parameter": _parameter(entry.get("parameter"), parameters),
             "level_1": levels[0], "level_2": levels[1], "level_3": levels[2],
-            "confirm_count": 2 if _blank(confirm) else _positive_int(confirm),
-            "basis": _text(200)(entry.get("basis") or "")}
+            "confirm_count": 2 if blank(confirm) else _positive_int(confirm),
+            "basis": text_of(200)(entry.get("basis") or "")}
 
 
 def _mapping(entry: Any, parameters: dict[str, Parameter]) -> dict:
@@ -248,15 +221,15 @@ def _mapping(entry: Any, parameters: dict[str, Parameter]) -> dict:
                      symbol=symbol)
     if not isinstance(entry, dict):
         raise ValueError("must be an object or text")
-    symbol = _text(40)(entry.get("symbol") or "")
+    symbol = text_of(40)(entry.get("symbol") or "")
     if not symbol:
         raise ValueError("the symbol sent is empty")
-    scale = 1.0 if _blank(entry.get("scale")) else _float(entry["scale"])
+    scale = 1.0 if blank(entry.get("scale")) else number(entry["scale"])
     if scale == 0:
         raise ValueError("scale 0 would make every value 0")
     return {"symbol": symbol, "parameter": _parameter(entry.get("parameter"), parameters),
-            "unit": _text(20)(entry.get("unit") or ""), "scale": scale,
-            "offset": 0.0 if _blank(entry.get("offset")) else _float(entry["offset"])}
+            "unit": text_of(20)(entry.get("unit") or ""), "scale": scale,
+            "offset": 0.0 if blank(entry.get("offset")) else number(entry["offset"])}
 
 
 def _parameter(code: Any, parameters: dict[str, Parameter]) -> Parameter:
@@ -308,22 +281,22 @@ def _plan(record: Record, seen: dict[str, dict], parameters) -> tuple[_Plan | No
                                         "most 40")]
     if code in seen:
         return None, [*errors, ("code", f"duplicate: {code!r} is already on "
-                                        f"{_where_text(seen[code])}")]
+                                        f"{where_text(seen[code])}")]
     seen[code] = record.where
     station = Station.objects.select_related("facility").filter(code=code).first()
     row = _Row(values, station, errors)
-    row.take("name", _text(200))
-    row.take("owner", _text(200))
+    row.take("name", text_of(200))
+    row.take("owner", text_of(200))
     for name in _CHOICES:
-        row.take(name, _choice(name))
+        row.take(name, choice(_CHOICES[name].values))
     row.take("reporting_interval_s", _positive_int)
     row.take("province", _province_code)
     row.take("facility", _facility_code)
-    row.take("file_prefix", _text(120))
+    row.take("file_prefix", text_of(120))
     row.take("background_usv_h", _background)
     if not any(f == "geometry" for f, _ in row.errors):
-        row.take("lat", _float)
-        row.take("lon", _float)
+        row.take("lat", number)
+        row.take("lon", number)
     position_bad = any(f in ("lat", "lon", "geometry") for f, _ in row.errors)
     if (station is None or row.given("lat") or row.given("lon")) and not position_bad:
         try:
@@ -343,7 +316,7 @@ def _plan(record: Record, seen: dict[str, dict], parameters) -> tuple[_Plan | No
             row.errors.append(("file_prefix", f"{prefix!r} is used by station {other.code}"))
         elif key in seen:
             row.errors.append(("file_prefix", f"{prefix!r} is already on "
-                                              f"{_where_text(seen[key])}"))
+                                              f"{where_text(seen[key])}"))
         seen.setdefault(key, {**record.where})
     thresholds = _nested(row, "thresholds", _threshold, "parameter", parameters)
     mappings = _nested(row, "mappings", _mapping, "symbol", parameters)
@@ -360,10 +333,6 @@ def _plan(record: Record, seen: dict[str, dict], parameters) -> tuple[_Plan | No
                  thresholds, mappings, station is None), []
 
 
-def _where_text(where: dict) -> str:
-    return f"line {where['line']}" if "line" in where else f"feature {where['feature']}"
-
-
 # -- import -----------------------------------------------------------------------------------
 
 def stations_import(rows_or_file: str | Path | IO | Iterable[str] | dict, *, fmt: str = "csv",
@@ -376,14 +345,11 @@ def stations_import(rows_or_file: str | Path | IO | Iterable[str] | dict, *, fmt
     (from 0), the field and the reason, and never stops the others or is half saved.
     Formats: RFC 4180, RFC 7946; the column syntax is in this module's docstring.
     """
-    if fmt not in ("csv", "geojson"):
-        raise ValueError(f"fmt: must be 'csv' or 'geojson', got {fmt!r}")
-    report = ImportReport()
-    records = (csv_records if fmt == "csv" else geojson_records)(rows_or_file, report)
     parameters = {p.code: p for p in Parameter.objects.all()}
     _province_codes.cache_clear()
     seen: dict[str, dict] = {}
-    for record in records:
+
+    def row(record: Record) -> tuple[list, bool]:
         plan, errors = _plan(record, seen, parameters)
         if plan is not None:
             try:
@@ -391,13 +357,10 @@ def stations_import(rows_or_file: str | Path | IO | Iterable[str] | dict, *, fmt
                     _save(plan, by)
             except (ValueError, DatabaseError) as error:
                 errors = [("row", f"not saved: {error}")]
-        if errors:
-            report.rejected += [{**record.where, "field": f, "reason": r} for f, r in errors]
-        elif plan.created:
-            report.created += 1
-        else:
-            report.updated += 1
-    return report
+        return errors, plan is not None and plan.created
+
+    return records_import(rows_or_file, fmt=fmt, known=CSV_COLUMNS, columns=IMPORT_COLUMNS,
+                          required=("code",), geometry=POINT, row=row)
 
 
 def _save(plan: _Plan, by) -> None:

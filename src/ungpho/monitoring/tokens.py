@@ -1,8 +1,9 @@
-"""Station API tokens: shown once, stored as SHA-256."""
+"""API tokens of machines (stations, source trackers): shown once, stored as SHA-256."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 
 TOKEN_PREFIX = "ung_"
@@ -14,3 +15,14 @@ def token_new() -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_payload(payload: bytes) -> tuple[dict | list | None, str, dict | None]:
+    """An MQTT message's JSON body without its ``"token"`` member: (body, token, error), the
+    error naming the field when the payload is not JSON."""
+    try:
+        body = json.loads(payload)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return None, "", {"error": {"field": "payload", "message": f"not valid JSON: {error}"}}
+    token = body.pop("token", "") if isinstance(body, dict) else ""
+    return body, token if isinstance(token, str) else "", None

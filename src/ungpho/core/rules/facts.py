@@ -9,7 +9,6 @@ reported by the decision as *missing*, never guessed.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import UnionType
@@ -37,6 +36,7 @@ from ungpho.core.rules.quantities import (
     Length,
     Power,
 )
+from ungpho.core.science.nuclides import nuclide_normalise
 
 Category = Literal["I", "II", "III", "IV", "V"]
 FacilityKind = Literal[
@@ -134,22 +134,6 @@ def facts_parse(model: type[M], data: Any) -> M:
     if problems:
         raise FactsError(problems)
     return facts
-
-
-_NUCLIDE = re.compile(r"^([a-z]{1,2})-?(\d{1,3}m?)(/be)?$", re.IGNORECASE)
-_NUCLIDE_MASS_FIRST = re.compile(r"^(\d{1,3}m?)([a-z]{1,2})(/be)?$", re.IGNORECASE)
-
-
-def nuclide_normalise(text: str) -> str:
-    """``Co60``, ``60Co``, ``co-60`` → ``Co-60``; ``Am-241/Be`` kept as a compound source."""
-    cleaned = text.strip().replace(" ", "")
-    if match := _NUCLIDE.match(cleaned):
-        symbol, mass, compound = match.groups()
-    elif match := _NUCLIDE_MASS_FIRST.match(cleaned):
-        mass, symbol, compound = match.groups()
-    else:
-        raise ValueError(f"{text!r} is not a nuclide such as 'Co-60' or 'Am-241/Be'")
-    return f"{symbol.capitalize()}-{mass.lower()}{'/Be' if compound else ''}"
 
 
 class SourceFacts(Facts):

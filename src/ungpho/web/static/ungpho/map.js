@@ -121,6 +121,47 @@
     window.ungphoStationLoads = (window.ungphoStationLoads || 0) + 1;
   }
 
+  // Risk registry: facilities by hazard category (I–V, colours in registry.css) and the zones
+  // of foreign category I–II plants, each shown or hidden by its checkbox in the legend.
+  function toggled(layer, id) {
+    const box = document.getElementById(id);
+    const sync = () => (box.checked ? layer.addTo(map) : layer.remove());
+    if (box) { box.addEventListener("change", sync); sync(); } else layer.addTo(map);
+  }
+  if (el.dataset.facilities) {
+    map.createPane("facilities").style.zIndex = 460;
+    const facilityLayer = L.layerGroup();
+    loads.push(get(el.dataset.facilities).then((geo) => {
+      geo.features.forEach((f) => {
+        const p = f.properties;
+        const category = p.category || "none";
+        const icon = L.divIcon({
+          className: "facility-icon", iconSize: null, iconAnchor: [12, 10],
+          html: `<span class="facility-mark cat-${text(category)}" data-facility="${text(p.code)}"
+            data-category="${text(p.category || "")}">${text(p.category || "—")}</span>`,
+        });
+        const place = p.foreign ? p.country : (p.province_name || "");
+        L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], { icon, pane: "facilities", title: p.name })
+          .bindPopup([`<b>${text(p.name)}</b> <small>${text(p.code)}</small>`, text(p.kind_name),
+            text(place), `${text(el.dataset.labelCategory)}: ${text(p.category || "—")}`,
+            `<a class="facility-link" href="${text(p.url)}">${text(el.dataset.labelOpenFacility)}</a>`].join("<br>"))
+          .addTo(facilityLayer);
+      });
+      toggled(facilityLayer, "layer-facilities");
+    }));
+  }
+  if (el.dataset.foreignZones) {
+    loads.push(get(el.dataset.foreignZones).then((geo) => {
+      const features = geo.features.slice().reverse();  // outermost first, drawn below
+      const zoneLayer = L.geoJSON({ type: "FeatureCollection", features }, {
+        style: (f) => ({ className: `zone zone-${f.properties.zone}` }),
+        onEachFeature: (f, l) => l.bindTooltip(
+          `${text(f.properties.facility)} · ${text(f.properties.zone)} ${text(String(f.properties.radius_km))} km`),
+      });
+      toggled(zoneLayer, "layer-foreign-zones");
+    }));
+  }
+
   const loadStations = () => get(el.dataset.stations).then(drawStations);
   loads.push(loadStations());
   // A failed refresh (server restarting, session expired) keeps the last layer shown.

@@ -1,0 +1,39 @@
+"""``POST /api/v1/trackers/positions``: a mobile source's tracker reports where it is."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from ungpho.monitoring.api import bearer_token
+from ungpho.preparedness.trackers import positions_ingest, source_by_tracker_token
+
+router = Router(tags=["preparedness"])
+
+
+@router.post("/trackers/positions", summary="Vị trí nguồn di động / Post tracker positions",
+             response={200: dict, 201: dict, 207: dict, 400: dict, 401: dict, 422: dict})
+def positions_post(request: HttpRequest):
+    """A batch of positions of one mobile source, authenticated by its tracker token
+    (``Authorization: Bearer <token>``, from ``ungpho trackers enable``).
+
+    Body: ``{"positions": [{"time": "2026-11-21T10:05:00+07:00", "lat": 20.84,
+    "lon": 106.70}]}``. 201 all stored, 207 some rejected (the rest stored), 422 none
+    stored, 200 nothing new. The answer lists the alerts the newest position raised
+    (``outside_area``, ``outside_hours``); each opens or adds to the source's report.
+    """
+    source = source_by_tracker_token(bearer_token(request))
+    if source is None:
+        return Status(401, {"errors": [{"field": "Authorization", "message":
+                                        "send the tracker's token as 'Authorization: Bearer "
+                                        "<token>'"}]})
+    try:
+        body = json.loads(request.body or b"")
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return Status(400, {"errors": [{"field": "body", "message": f"not valid JSON: {error}"}]})
+    result = positions_ingest(source=source, body=body, via="http")
+    status = 201 if result.stored and not result.rejected else 207 if result.stored else \
+        422 if result.rejected else 200
+    return Status(status, result.as_dict())

@@ -1,0 +1,339 @@
+"""Registry files in and out, whatever the registry (stations, facilities, sources,
+chemicals): a CSV or GeoJSON file read into records of the columns it has, each with where
+it stands and what could not be read; the report of an import; cell conversions; and the
+command line's side (``ungpho stations|facilities|sources|chemicals import|export``).
+
+Sources:
+- RFC 4180 (CSV: a header line, then one record per line; a quoted field may span lines,
+  so a record's line is where it starts; Python's ``csv`` ``line_num`` counts physical lines).
+- RFC 7946 §3.1.2, §3.2 and §3.3 (a Point's position is [longitude, latitude]; Feature;
+  FeatureCollection).
+
+Readings (where the sources are silent):
+- Where a record stands: ``{"line": n}`` in CSV, the header being line 1, so the first
+  data line is 2; ``{"feature": i}`` in GeoJSON, the index in ``features`` from 0.
+- Files are UTF-8, with or without the signature (BOM) spreadsheets write.
+- Numbers use a decimal point; ``21,03`` is refused rather than guessed.
+- Unknown CSV columns are reported on line 1 and ignored; unknown GeoJSON properties are
+  ignored (other tools add styling properties).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+
+@dataclass
+class ImportReport:
+    """Rows saved (created / updated) and every problem: ``{"line"|"feature", field, reason}``."""
+
+    created: int = 0
+    updated: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class Record(NamedTuple):
+    where: dict  # {"line": n} (CSV, header = 1) or {"feature": i} (GeoJSON, from 0)
+    values: dict[str, Any]  # only the columns / properties the file has
+    errors: list[tuple[str, str]]
+
+
+class GeometryReader(NamedTuple):
+    """How a registry reads a Feature's geometry: ``read(geometry)`` gives the values of
+    ``fields`` (properties of these names are ignored) and the problems found."""
+
+    fields: tuple[str, ...]
+    read: Callable[[Any], tuple[dict[str, Any], list[tuple[str, str]]]]
+
+
+def _point(geometry: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    position = geometry.get("coordinates") if isinstance(geometry, dict) and geometry.get(
+        "type") == "Point" else None
+    if isinstance(position, list) and len(position) in (2, 3):
+        return {"lon": position[0], "lat": position[1]}, []
+    return {}, [("geometry", "must be a Point with coordinates [lon, lat] (RFC 7946)")]
+
+
+#: The geometry is the position: a Point [lon, lat] (RFC 7946 §3.1.2).
+POINT = GeometryReader(("lat", "lon"), _point)
+
+
+def _read_text(source: str | Path | IO) -> str:
+    if isinstance(source, str | Path):  # a path
+        return Path(source).read_bytes().decode("utf-8-sig")
+    content = source.read()
+    return content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
+
+
+def _not_utf8(error: UnicodeDecodeError) -> dict:
+    return {"line": 1, "field": "file",
+            "reason": f"not UTF-8 (byte {error.start + 1} of the file)"}
+
+
+def csv_records(source, report: ImportReport, *, known: tuple[str, ...],
+                columns: tuple[str, ...], required: tuple[str, ...]) -> Iterator[Record]:
+    """The data lines of a CSV (a path, a text or bytes stream, or a list of lines) as
+    records of the ``columns`` it has. ``known``: the header names accepted (``columns``
+    and those exported for reading only); ``required``: the header must have them, else
+    nothing is read. Header problems go to ``report`` on line 1."""
+    try:
+        lines = (_read_text(source).splitlines(keepends=True)
+                 if isinstance(source, str | Path) or hasattr(source, "read") else source)
+    except UnicodeDecodeError as error:
+        report.rejected.append(_not_utf8(error))
+        return
+    reader = csv.reader(lines)
+    header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
+    twice = sorted({name for name in header if name and header.count(name) > 1})
+    missing = [name for name in required if name not in header]
+    problems = [(name, "unknown column, ignored; known: " + ", ".join(known))
+                for name in header if name and name not in known]
+    problems += [(name, "column appears twice") for name in twice]
+    problems += [(name, f"the header line has no {name!r} column") for name in missing]
+    report.rejected += [{"line": 1, "field": f, "reason": r} for f, r in problems]
+    if missing or twice:
+        return
+    start = reader.line_num + 1
+    while True:
+        line = start
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield Record({"line": line}, {}, [("line", f"not CSV: {error}")])
+            start = reader.line_num + 1
+            continue
+        start = reader.line_num + 1
+        if not any(cell.strip() for cell in cells):
+            continue
+        errors = [] if len(cells) <= len(header) else [
+            ("line", f"{len(cells)} cells but the header has {len(header)} columns")]
+        values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)
+                  if name in columns}
+        yield Record({"line": line}, values, errors)
+
+
+def geojson_records(source, report: ImportReport, *, columns: tuple[str, ...],
+                    geometry: GeometryReader | None) -> Iterator[Record]:
+    """The features of a GeoJSON FeatureCollection (a path, a stream, or the parsed dict)
+    as records of the ``columns`` among their properties, plus what ``geometry`` reads
+    from the geometry (None: the geometry is not read)."""
+    try:
+        doc = source if isinstance(source, dict) else json.loads(_read_text(source))
+    except UnicodeDecodeError as error:
+        report.rejected.append(_not_utf8(error))
+        return
+    except json.JSONDecodeError as error:
+        report.rejected.append({"line": error.lineno, "field": "file",
+                                "reason": f"not JSON: {error.msg} (column {error.colno})"})
+        return
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(
+            features, list):
+        report.rejected.append({"feature": None, "field": "type", "reason":
+                                "must be a FeatureCollection with a list of features"})
+        return
+    from_geometry = geometry.fields if geometry else ()
+    for i, feature in enumerate(features):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            yield Record({"feature": i}, {}, [("type", "must be a Feature object")])
+            continue
+        properties, errors = feature.get("properties") or {}, []
+        if not isinstance(properties, dict):
+            properties, errors = {}, [("properties", "must be an object")]
+        values = {k: v for k, v in properties.items()
+                  if k in columns and k not in from_geometry}
+        if geometry is not None:
+            read, problems = geometry.read(feature.get("geometry"))
+            values |= read
+            errors += problems
+        yield Record({"feature": i}, values, errors)
+
+
+def records_import(source, *, fmt: str, known: tuple[str, ...], columns: tuple[str, ...],
+                   required: tuple[str, ...], geometry: GeometryReader | None,
+                   row: Callable[[Record], tuple[list[tuple[str, str]], bool]]
+                   ) -> ImportReport:
+    """Read a CSV (``fmt`` "csv") or GeoJSON file into records (``csv_records``,
+    ``geojson_records``) and hand each to ``row``, which checks and saves it and returns
+    its problems (field, reason) and whether it created an entry; the tally."""
+    if fmt not in ("csv", "geojson"):
+        raise ValueError(f"fmt: must be 'csv' or 'geojson', got {fmt!r}")
+    report = ImportReport()
+    records = (csv_records(source, report, known=known, columns=columns, required=required)
+               if fmt == "csv" else
+               geojson_records(source, report, columns=columns, geometry=geometry))
+    for record in records:
+        errors, created = row(record)
+        if errors:
+            report.rejected += [{**record.where, "field": f, "reason": r} for f, r in errors]
+        elif created:
+            report.created += 1
+        else:
+            report.updated += 1
+    return report
+
+
+def point_features(records: Iterable[dict[str, Any]], *, id_key: str) -> dict:
+    """A FeatureCollection (RFC 7946) of records with ``lat`` and ``lon``: a Point
+    [lon, lat] each, the rest as properties, ``id`` from ``id_key``."""
+    features = []
+    for record in records:
+        lon, lat = record.pop("lon"), record.pop("lat")
+        features.append({"type": "Feature", "id": record[id_key],
+                         "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                         "properties": record})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def where_text(where: dict) -> str:
+    return f"line {where['line']}" if "line" in where else f"feature {where['feature']}"
+
+
+# -- cells ------------------------------------------------------------------------------------
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def number(value: Any) -> float:
+    """A finite number from a cell or a JSON number; a decimal comma is refused."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"not a number: {value!r}")
+    try:
+        result = float(value)
+    except ValueError:
+        hint = " (use a decimal point)" if isinstance(value, str) and "," in value else ""
+        raise ValueError(f"not a number: {value!r}{hint}") from None
+    if not math.isfinite(result):
+        raise ValueError(f"not a finite number: {value!r}")
+    return result
+
+
+def text_of(max_length: int | None):
+    """A converter to stripped text of at most ``max_length`` characters (None: any)."""
+    def convert(value: Any) -> str:
+        text = str(value).strip()
+        if max_length is not None and len(text) > max_length:
+            raise ValueError(f"longer than {max_length} characters")
+        return text
+    return convert
+
+
+def lower(value: Any) -> str:
+    return str(value).strip().lower()
+
+
+def choice(allowed: Iterable[str], normalise: Callable[[Any], str] = lower):
+    """A converter to one of ``allowed`` (after ``normalise``: stripped, lower case)."""
+    allowed = tuple(allowed)
+
+    def convert(value: Any) -> str:
+        text = normalise(value)
+        if text not in allowed:
+            raise ValueError(f"unknown value {value!r}; allowed: {', '.join(allowed)}")
+        return text
+    return convert
+
+
+def num_text(value: float | None) -> str:
+    """A number in its shortest exact form, ``1`` rather than ``1.0``; None is empty."""
+    if value is None:
+        return ""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+# -- the command line -------------------------------------------------------------------------
+
+def file_format(path: Path | None, given: str | None) -> str:
+    """``--format`` if given, else from the file's name: GeoJSON for .geojson and .json."""
+    if given:
+        return given
+    suffix = path.suffix.lower() if path is not None else ""
+    return "geojson" if suffix in (".geojson", ".json") else "csv"
+
+
+def cli_import(args, *, command: str, importer: Callable[..., ImportReport]) -> int:
+    """Run ``importer(source, fmt=, by=)`` on ``args.file`` ('-': standard input) and print
+    its report (``--json``: as one object); 1 when any line was refused."""
+    from ungpho.audit.services import Actor
+    from ungpho.cli import _require_database
+
+    path = None if args.file == "-" else Path(args.file)
+    if path is not None and not path.is_file():
+        sys.exit(f"ungpho {command}: không có tệp / no such file: {path}")
+    _require_database()
+    report = importer(sys.stdin if path is None else path, fmt=file_format(path, args.format),
+                      by=Actor("system", f"cli:{command}"))
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        print(f"Tạo mới / created: {report.created}   Cập nhật / updated: {report.updated}   "
+              f"Lỗi / problems: {len(report.rejected)}")
+        for r in report.rejected:
+            where = (f"dòng / line {r['line']}" if "line" in r else "tệp / file"
+                     if r["feature"] is None else f"đối tượng / feature {r['feature']}")
+            print(f"  {where}: {r['field']}: {r['reason']}")
+    return 1 if report.rejected else 0
+
+
+def cli_export(args, *, what: str, write_csv: Callable[[IO[str]], int],
+               geojson: Callable[[], dict]) -> int:
+    """Write the registry to ``args.output`` (default: standard output) as CSV or GeoJSON;
+    ``what`` names the rows in the message, e.g. "trạm / stations"."""
+    from ungpho.cli import _require_database
+
+    _require_database()
+    path = Path(args.output) if args.output else None
+    fmt = file_format(path, args.format)
+    # A file gets a UTF-8 signature so that spreadsheets read the Vietnamese text right.
+    out = sys.stdout if path is None else path.open(
+        "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+    try:
+        if fmt == "csv":
+            count = write_csv(out)
+        else:
+            doc = geojson()
+            json.dump(doc, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+            count = len(doc["features"])
+    finally:
+        if path is not None:
+            out.close()
+    if path is not None:
+        print(f"Đã ghi / wrote {count} {what}: {path}", file=sys.stderr)
+    return 0
+
+
+def add_import_export(sub: argparse._SubParsersAction, *, import_func, import_help: str,
+                      export_func, export_help: str) -> None:
+    """The ``import FILE [--format] [--json]`` and ``export [--format] [--output]``
+    subcommands of a registry's command group."""
+    p = sub.add_parser("import", help=import_help, description=import_help)
+    p.set_defaults(func=import_func)
+    p.add_argument("file", metavar="FILE", help="tệp CSV hoặc GeoJSON, '-' là stdin / CSV or "
+                                                "GeoJSON file, '-' for standard input")
+    p.add_argument("--format", choices=["csv", "geojson"],
+                   help="định dạng (mặc định theo đuôi tệp) / format (default: from the name)")
+    p.add_argument("--json", action="store_true",
+                   help="in một đối tượng JSON tổng kết / print one JSON summary object")
+    p = sub.add_parser("export", help=export_help, description=export_help)
+    p.set_defaults(func=export_func)
+    p.add_argument("--format", choices=["csv", "geojson"],
+                   help="định dạng (mặc định theo đuôi tệp, không thì csv) / format (default: "
+                        "from the output name, else csv)")
+    p.add_argument("--output", metavar="FILE", help="tệp ghi ra (mặc định: stdout) / "
+                                                    "output file (default: standard output)")
