@@ -156,7 +156,20 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
     for username, full_name, role, *_ in accounts:
         out.write(f"  {username:<15} {role.value:<19} {full_name}\n")
     out.write(f"Mã trạm / station token (QN-GAMMA-01): {DEMO_TOKEN}\n")
+    _registry_summary(out)
     _rules_example(out)
+
+
+def _registry_summary(out: TextIO) -> None:
+    from ungpho.preparedness.demo_data import DEMO_TRACKER_TOKEN, TRACKER_SERIAL
+    from ungpho.preparedness.models import Facility, RadioactiveSource
+    from ungpho.preparedness.zones import category_v_areas
+
+    provinces = sorted({row.province_name_vi for row in category_v_areas()})
+    out.write(f"Sổ nguy cơ / risk registry: {Facility.objects.count()} cơ sở / facilities, "
+              f"{RadioactiveSource.objects.count()} nguồn / sources → /facilities/; nhóm V / "
+              f"category V: {len(provinces)} tỉnh / provinces → ungpho facilities category-v\n"
+              f"Mã thiết bị định vị / tracker token ({TRACKER_SERIAL}): {DEMO_TRACKER_TOKEN}\n")
 
 
 def _rules_example(out: TextIO) -> None:
