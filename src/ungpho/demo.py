@@ -11,6 +11,8 @@ import json
 import math
 from typing import TextIO
 
+from django.contrib.auth import get_user_model
+
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.audit.services import Actor
@@ -157,6 +159,7 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
         out.write(f"  {username:<15} {role.value:<19} {full_name}\n")
     out.write(f"Mã trạm / station token (QN-GAMMA-01): {DEMO_TOKEN}\n")
     _registry_summary(out)
+    _incident_from_tracker_alert(out)
     _rules_example(out)
 
 
@@ -170,6 +173,27 @@ def _registry_summary(out: TextIO) -> None:
               f"{RadioactiveSource.objects.count()} nguồn / sources → /facilities/; nhóm V / "
               f"category V: {len(provinces)} tỉnh / provinces → ungpho facilities category-v\n"
               f"Mã thiết bị định vị / tracker token ({TRACKER_SERIAL}): {DEMO_TRACKER_TOKEN}\n")
+
+
+def _incident_from_tracker_alert(out: TextIO) -> None:
+    """The duty officer opens an incident from the Ir-192 camera's report and classifies it
+    with the facts of the rules example (a sealed source out of control)."""
+    from ungpho.incidents.models import IncidentReport
+    from ungpho.incidents.response import incident_classify, incident_open
+    from ungpho.preparedness.demo_data import TRACKER_SERIAL
+
+    report = IncidentReport.objects.filter(radioactive_source__serial=TRACKER_SERIAL,
+                                           status=IncidentReport.Status.OPEN).first()
+    if report is None or report.incident_id is not None:
+        return
+    officer = get_user_model().objects.get(username="trucban")
+    incident = incident_open(report=report, by=officer)
+    facts = json.loads((RULES_EXAMPLES / "lost_ir192_quang_ninh.json").read_text(
+        encoding="utf-8"))
+    facts.pop("first_information_at")  # the incident's own
+    incident_classify(incident=incident, facts=facts, by=officer)
+    out.write(f"Sự cố / incident {incident.code} (từ báo cáo / from report {report.code}) → "
+              f"/incidents/{incident.pk}/\n")
 
 
 def _rules_example(out: TextIO) -> None:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from ungpho.alerts.services import outbox_send_due
+from ungpho.incidents.deadlines import deadlines_process
 from ungpho.monitoring.files import drop_folder_pass
 from ungpho.monitoring.national import national_limits_check
 from ungpho.monitoring.services import station_states_refresh
@@ -34,6 +35,7 @@ def worker_tick(*, worker: str) -> dict[str, int]:
             "station_states_changed": station_states_refresh(),
             "national_exceedances": national_limits_check(),
             "silent_trackers": trackers_silence_check(),
+            "deadline_events": deadlines_process(),
             "notifications_sent": outbox_send_due(worker_id=worker)}
 
 

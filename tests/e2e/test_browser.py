@@ -76,3 +76,12 @@ def test_the_map_shows_34_centres_the_stations_and_the_report_from_local_assets(
     page.screenshot(path=str(tmp_path / "map.png"))
     hosts = {urlsplit(url).hostname for url in requested if url.startswith("http")}
     assert hosts == {"127.0.0.1"}, f"the page reached outside the machine: {hosts}"
+
+
+def test_the_duty_desk_counts_down_the_demo_incidents_next_deadline(page, site):
+    _sign_in(page, site, "trucban")
+    countdown = page.locator("tr[data-incident] time[data-due]").first
+    first = countdown.inner_text()
+    page.wait_for_timeout(2100)
+    assert countdown.inner_text() != first
+    assert re.match(r"(còn|trễ) \d", countdown.inner_text())

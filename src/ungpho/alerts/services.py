@@ -43,6 +43,17 @@ def _render_incident(incident: IncidentReport, template: str) -> str:
     return f"{vi.strip()}\n\n---- English ----\n\n{en.strip()}\n"
 
 
+def notification_enqueue(*, recipient: str, subject: str, body: str, dedupe_key: str,
+                         now: dt.datetime, incident: IncidentReport | None = None) -> bool:
+    """Queue one e-mail unless its ``dedupe_key`` was queued before; True if new. Runs in the
+    caller's transaction, so the message exists exactly when the event that caused it does."""
+    _, new = Notification.objects.get_or_create(
+        dedupe_key=dedupe_key[:200], defaults={
+            "recipient": recipient, "subject": subject[:250], "body": body,
+            "incident": incident, "created_at": now, "due_at": now})
+    return new
+
+
 def notifications_enqueue_for_incident(*, incident_id: int) -> int:
     """Queue one e-mail per recipient of a newly opened report; returns how many were new.
 
@@ -56,11 +67,9 @@ def notifications_enqueue_for_incident(*, incident_id: int) -> int:
     body = _render_incident(incident, "alerts/incident_opened.txt")
     created = 0
     for recipient in incident_recipients(incident):
-        _, new = Notification.objects.get_or_create(
-            dedupe_key=f"incident:{incident.pk}:opened:{recipient}",
-            defaults={"recipient": recipient, "subject": subject[:250], "body": body,
-                      "incident": incident, "created_at": now, "due_at": now})
-        created += new
+        created += notification_enqueue(
+            recipient=recipient, subject=subject, body=body, incident=incident, now=now,
+            dedupe_key=f"incident:{incident.pk}:opened:{recipient}")
     return created
 
 

@@ -5,11 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes (an append-only log)."""
+
+    refusal = "the audit log is append-only"
+
     def update(self, **kwargs):
-        raise PermissionError("the audit log is append-only")
+        raise PermissionError(self.refusal)
 
     def delete(self):
-        raise PermissionError("the audit log is append-only")
+        raise PermissionError(self.refusal)
 
 
 class AuditEntry(models.Model):

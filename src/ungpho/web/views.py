@@ -10,17 +10,25 @@ from django.views.decorators.http import require_POST
 
 from ungpho.accounts.selectors import user_role
 from ungpho.alerts.selectors import notification_problems
-from ungpho.incidents.selectors import incident_list_open, incident_title
+from ungpho.incidents.selectors import (
+    incident_duplicates,
+    incident_list_open,
+    incident_title,
+    incidents_open,
+)
 from ungpho.incidents.services import incident_close
 from ungpho.web.stations import map_context
 
 
 def _desk_context(request: HttpRequest) -> dict:
     reports = list(incident_list_open(user=request.user))
+    incidents = list(incidents_open(user=request.user))
     for report in reports:
         report.title = incident_title(report)
+        if report.incident_id is None:
+            report.same_event = incident_duplicates(report, incidents)
     role = user_role(request.user)
-    return {"reports": reports, "role": role,
+    return {"reports": reports, "incidents": incidents, "role": role,
             "failed_notifications": notification_problems().count() if role else 0}
 
 

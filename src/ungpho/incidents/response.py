@@ -1,0 +1,154 @@
+"""Incidents (sự cố) and their reports: open an incident from a report, link further reports
+to it, classify it with the rules engine (the officer confirms or overrides, with a reason),
+and keep its log. Each write is one transaction; each log entry is also an audit entry.
+
+TT 12/2023/TT-BKHCN: the event is classified within 15 minutes of first information (Phụ lục
+VI), re-classified as it evolves with the history kept (Điều 19.3, 22), under the instrument in
+force on its date (TT 25/2014 before 2023-08-18).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from ungpho.audit.services import Actor
+from ungpho.core.rules.classify import incident_classify as rules_classify
+from ungpho.core.rules.facts import IncidentFacts, facts_parse
+from ungpho.incidents.deadlines import deadline_meet, deadlines_set
+from ungpho.incidents.log import log_add
+from ungpho.incidents.models import Classification, Incident, IncidentLogEntry, IncidentReport
+from ungpho.incidents.selectors import incident_title
+
+ERR_LINKED = "report {report} is already linked to {incident}"
+ERR_CLOSED = "incident {incident} is closed"
+ERR_REASON = "a classification that departs from the suggestion needs its written reason"
+
+
+class IncidentError(ValueError):
+    """``problems``: (field, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
+
+
+def _report_for_update(report: IncidentReport) -> IncidentReport:
+    report = IncidentReport.objects.select_for_update().get(pk=report.pk)
+    if report.incident_id is not None:
+        raise IncidentError([("report", ERR_LINKED.format(report=report.code,
+                                                          incident=report.incident.code))])
+    return report
+
+
+@transaction.atomic
+def incident_open(*, report: IncidentReport, by, exercise: bool = False) -> Incident:
+    """Open an incident from a report on the duty desk; the report is linked to it."""
+    report = _report_for_update(report)
+    now = dt.datetime.now(dt.UTC)
+    incident = Incident.objects.create(
+        title=incident_title(report)[:200], exercise=exercise, province_id=report.province_id,
+        facility_id=report.facility_id, radioactive_source_id=report.radioactive_source_id,
+        lat=report.lat, lon=report.lon, first_information_at=report.first_information_at,
+        opened_at=now)
+    report.incident = incident
+    report.save(update_fields=["incident"])
+    log_add(incident=incident, kind=IncidentLogEntry.Kind.OPENED, by=by, at=now,
+            text=f"Mở sự cố từ báo cáo {report.code} / incident opened from report "
+                 f"{report.code}", data={"report": report.pk, "exercise": exercise})
+    deadlines_set(incident=incident, category=None, by=by)
+    return incident
+
+
+@transaction.atomic
+def report_link(*, report: IncidentReport, incident: Incident, by) -> Incident:
+    """Link a further report to an open incident; an earlier first information moves the
+    incident's (the deadlines run from the first information about the event)."""
+    report = _report_for_update(report)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != Incident.Status.OPEN:
+        raise IncidentError([("incident", ERR_CLOSED.format(incident=incident.code))])
+    report.incident = incident
+    report.save(update_fields=["incident"])
+    if report.first_information_at < incident.first_information_at:
+        incident.first_information_at = report.first_information_at
+        incident.save(update_fields=["first_information_at"])
+    log_add(incident=incident, kind=IncidentLogEntry.Kind.REPORT, by=by,
+            text=f"Gộp báo cáo {report.code} / report {report.code} linked",
+            data={"report": report.pk})
+    return incident
+
+
+def _suggested(answer: dict) -> dict:
+    """(category, level, scope, lead) the rules engine suggests, from incident_classify."""
+    decisions = answer["decisions"]
+    level = (decisions.get("alarm_level") or {}).get("result") or {}
+    scope = (decisions.get("incident_scope") or {}).get("result") or {}
+    return {"hazard_category": answer.get("hazard_category") or "",
+            "alarm_level": level.get("rank"),
+            "scope": scope.get("scope") or "",
+            "lead": ((scope.get("lead") or {}).get("name") or {}).get("vi", "")}
+
+
+@transaction.atomic
+def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | None = None,
+                      reason: str = "") -> Classification:
+    """Classify (or re-classify) an incident from the facts (JSON of IncidentFacts; the
+    first information defaults to the incident's). The rules engine's suggestion is kept with
+    every matched criterion; ``confirmed`` (hazard_category, alarm_level, scope, lead) may
+    depart from it, with ``reason``. ``FactsError`` (core.rules.facts) names the facts at
+    fault."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != Incident.Status.OPEN:
+        raise IncidentError([("incident", ERR_CLOSED.format(incident=incident.code))])
+    facts = {"first_information_at": incident.first_information_at.isoformat(), **facts}
+    parsed = facts_parse(IncidentFacts, facts)
+    now = dt.datetime.now(dt.UTC)
+    answer = rules_classify(parsed, today=now.date())
+    suggested = _suggested(answer)
+    chosen = {**suggested, **{k: v for k, v in (confirmed or {}).items() if k in suggested}}
+    overridden = any(chosen[k] != suggested[k] for k in ("hazard_category", "alarm_level",
+                                                         "scope"))
+    if overridden and not reason.strip():
+        raise IncidentError([("reason", ERR_REASON)])
+    if chosen["scope"] and chosen["scope"] not in Incident.Scope.values:
+        raise IncidentError([("scope", f"{chosen['scope']!r} is not one of "
+                                       f"{', '.join(Incident.Scope.values)}")])
+    record = Classification.objects.create(
+        incident=incident, at=now, by=Actor.of(by).label, facts=facts, suggestion=answer,
+        instrument=answer["instrument"]["number"], overridden=overridden, reason=reason,
+        **chosen)
+    for name, value in chosen.items():
+        setattr(incident, name, value)
+    incident.classified_at = now
+    incident.save(update_fields=[*chosen, "classified_at"])
+    again = incident.classifications.count() > 1
+    log_add(incident=incident, kind=IncidentLogEntry.Kind.CLASSIFIED, by=by, at=now,
+            text=(f"{'Phân loại lại' if again else 'Phân loại'}: nhóm "
+                  f"{chosen['hazard_category'] or '—'}, cấp báo động "
+                  f"{chosen['alarm_level'] or '—'}, {chosen['scope'] or '—'}"
+                  f"{' (khác đề xuất: ' + reason + ')' if overridden else ''} / "
+                  f"{'re-classified' if again else 'classified'}"),
+            data={"classification": record.pk, "suggested": suggested, "chosen": chosen,
+                  "instrument": record.instrument})
+    if not again:
+        for deadline in incident.deadlines.filter(action="classify"):
+            deadline_meet(deadline=deadline, by=by, at=now)
+    first = incident.classifications.order_by("at", "pk").first()
+    deadlines_set(incident=incident, category=chosen["hazard_category"] or None,
+                  classified_at=first.at, by=by)
+    return record
+
+
+@transaction.atomic
+def incident_note(*, incident: Incident, text: str, by,
+                  corrects: IncidentLogEntry | None = None) -> IncidentLogEntry:
+    """A note in the log, or a correction of an earlier entry (which stays as it was)."""
+    if not text.strip():
+        raise IncidentError([("text", "a note needs its text")])
+    if corrects is not None and corrects.incident_id != incident.pk:
+        raise IncidentError([("corrects", "the entry belongs to another incident")])
+    kind = IncidentLogEntry.Kind.CORRECTION if corrects else IncidentLogEntry.Kind.NOTE
+    return log_add(incident=incident, kind=kind, text=text.strip(), by=by, corrects=corrects)
+
