@@ -15,14 +15,12 @@ from pathlib import Path
 import pytest
 import xmlschema  # noqa: E402  (a dev dependency: the tests need it, never skip)
 
+from ungpho.core.formats.atom import AtomEntry, atom_entry_id, atom_feed
 from ungpho.core.formats.cap import (
     CAP_NS,
-    AtomEntry,
     CapAlert,
     CapArea,
     CapInfo,
-    atom_entry_id,
-    atom_feed,
     cap_levels_table,
     cap_parameters,
     cap_xml,

@@ -1,4 +1,4 @@
-"""Public alerts as OASIS CAP 1.2 documents and an Atom 1.0 feed of the current ones.
+"""Public alerts as OASIS CAP 1.2 documents (the Atom feed listing them: ``atom.py``).
 
 The public information of incident response (TT 12/2023/TT-BKHCN Phụ lục VIII.II: the public
 messages; Điều 22.1 and Phụ lục III: the alarm level) is published as CAP 1.2 alerts and listed
@@ -7,9 +7,7 @@ nothing.
 
 Standards:
 - OASIS, "Common Alerting Protocol Version 1.2", OASIS Standard, 1 July 2010 (§3.2 the
-  element dictionary, §3.3.2 date-times, §3.4 the XML schema);
-- RFC 4287, "The Atom Syndication Format", 2005 (§4.1.1 feed, §4.1.2 entry, §3.3 dates);
-- RFC 4151, "The 'tag' URI Scheme", 2005 (entry ids of alerts whose identifier is no URN).
+  element dictionary, §3.3.2 date-times, §3.4 the XML schema).
 
 Choices where CAP leaves room (each checked when the object is built, the field named):
 - status is Actual, Exercise, Test or Draft and msgType Alert, Update or Cancel (System, Ack
@@ -30,18 +28,17 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from importlib.resources import files
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import yaml
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
-ATOM_NS = "http://www.w3.org/2005/Atom"
 CAP_MIME = "application/cap+xml"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 STATUSES = ("Actual", "Exercise", "Test", "Draft")
 MSG_TYPES = ("Alert", "Update", "Cancel")
@@ -72,7 +69,7 @@ def _one_of(name: str, value: Any, allowed: tuple[str, ...]) -> None:
         raise ValueError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
 
 
-def _text(name: str, value: Any, *, optional: bool = False) -> None:
+def check_text(name: str, value: Any, *, optional: bool = False) -> None:
     if value is None and optional:
         return
     if not isinstance(value, str) or not value.strip():
@@ -81,13 +78,13 @@ def _text(name: str, value: Any, *, optional: bool = False) -> None:
         raise ValueError(f"{name}: character U+{ord(bad.group()):04X} is not allowed in XML")
 
 
-def _token(name: str, value: Any) -> None:
-    _text(name, value)
+def check_token(name: str, value: Any) -> None:
+    check_text(name, value)
     if _NOT_CAP_TOKEN.search(value):
         raise ValueError(f"{name}: {value!r} must not contain spaces, commas, '<' or '&'")
 
 
-def _aware(name: str, value: Any, *, optional: bool = False) -> None:
+def check_aware(name: str, value: Any, *, optional: bool = False) -> None:
     if value is None and optional:
         return
     if not isinstance(value, datetime):
@@ -99,10 +96,10 @@ def _aware(name: str, value: Any, *, optional: bool = False) -> None:
         raise ValueError(f"{name}: UTC offset {offset} is not a whole number of minutes")
 
 
-def _uri(name: str, value: Any, *, optional: bool = False, web: bool = False) -> None:
+def check_uri(name: str, value: Any, *, optional: bool = False, web: bool = False) -> None:
     if value is None and optional:
         return
-    _text(name, value)
+    check_text(name, value)
     parts = urlsplit(value)
     if (not parts.scheme or (web and (parts.scheme not in ("http", "https") or not parts.netloc))
             or re.search(r"\s", value)):
@@ -128,7 +125,7 @@ def _tuple(obj: Any, name: str) -> None:
 def cap_datetime(value: datetime) -> str:
     """``2026-11-21T10:05:00+07:00``: CAP 1.2 §3.3.2 (and RFC 3339 for Atom); the offset as
     given, whole seconds, ``+00:00`` for UTC."""
-    _aware("datetime", value)
+    check_aware("datetime", value)
     return value.replace(microsecond=0).isoformat()
 
 
@@ -151,8 +148,8 @@ class CapArea:
     circles: tuple[tuple[float, float, float], ...] = ()
 
     def __post_init__(self) -> None:
-        _text("desc_vi", self.desc_vi)
-        _text("desc_en", self.desc_en)
+        check_text("desc_vi", self.desc_vi)
+        check_text("desc_en", self.desc_en)
         _tuple(self, "polygons")
         _tuple(self, "circles")
         polygons = []
@@ -223,12 +220,12 @@ class CapInfo:
         _one_of("severity", self.severity, SEVERITIES)
         _one_of("certainty", self.certainty, CERTAINTIES)
         for name in ("event", "headline", "description"):
-            _text(name, getattr(self, name))
+            check_text(name, getattr(self, name))
         for name in ("instruction", "sender_name", "contact"):
-            _text(name, getattr(self, name), optional=True)
-        _uri("web", self.web, optional=True, web=True)
+            check_text(name, getattr(self, name), optional=True)
+        check_uri("web", self.web, optional=True, web=True)
         for name in ("effective", "onset", "expires"):
-            _aware(name, getattr(self, name), optional=True)
+            check_aware(name, getattr(self, name), optional=True)
         start = self.onset or self.effective
         if self.expires is not None and start is not None and self.expires <= start:
             raise ValueError(f"expires: {cap_datetime(self.expires)} is not after "
@@ -236,8 +233,8 @@ class CapInfo:
         for i, pair in enumerate(self.parameters):
             if len(pair) != 2:
                 raise ValueError(f"parameters[{i}]: a (valueName, value) pair is required")
-            _text(f"parameters[{i}].valueName", pair[0])
-            _text(f"parameters[{i}].value", pair[1])
+            check_text(f"parameters[{i}].valueName", pair[0])
+            check_text(f"parameters[{i}].value", pair[1])
         for i, area in enumerate(self.areas):
             if not isinstance(area, CapArea):
                 raise ValueError(f"areas[{i}]: a CapArea is required, got {area!r}")
@@ -260,13 +257,13 @@ class CapAlert:
     note: str | None = None
 
     def __post_init__(self) -> None:
-        _token("identifier", self.identifier)
-        _token("sender", self.sender)
-        _aware("sent", self.sent)
+        check_token("identifier", self.identifier)
+        check_token("sender", self.sender)
+        check_aware("sent", self.sent)
         _one_of("status", self.status, STATUSES)
         _one_of("msg_type", self.msg_type, MSG_TYPES)
         _one_of("scope", self.scope, SCOPES)
-        _text("note", self.note, optional=True)
+        check_text("note", self.note, optional=True)
         for name in ("infos", "references", "incidents"):
             _tuple(self, name)
         for i, info in enumerate(self.infos):
@@ -278,14 +275,14 @@ class CapAlert:
         for i, reference in enumerate(self.references):
             if len(reference) != 3:
                 raise ValueError(f"references[{i}]: (sender, identifier, sent) is required")
-            _token(f"references[{i}].sender", reference[0])
-            _token(f"references[{i}].identifier", reference[1])
-            _aware(f"references[{i}].sent", reference[2])
+            check_token(f"references[{i}].sender", reference[0])
+            check_token(f"references[{i}].identifier", reference[1])
+            check_aware(f"references[{i}].sent", reference[2])
             if reference[2] > self.sent:
                 raise ValueError(f"references[{i}].sent: {cap_datetime(reference[2])} is "
                                  f"after this message's sent {cap_datetime(self.sent)}")
         for i, incident in enumerate(self.incidents):
-            _token(f"incidents[{i}]", incident)
+            check_token(f"incidents[{i}]", incident)
             if '"' in incident:
                 raise ValueError(f"incidents[{i}]: {incident!r} must not contain '\"'")
         if self.msg_type in ("Update", "Cancel") and not self.references:
@@ -297,7 +294,7 @@ class CapAlert:
             raise ValueError("note: an Exercise must carry a note naming the exercise")
 
 
-def _exercise(text: str, language: str) -> str:
+def exercise_prefixed(text: str, language: str) -> str:
     """``DIỄN TẬP: …`` / ``EXERCISE: …`` unless the text already starts with its word."""
     prefix = EXERCISE_PREFIX[language]
     start = unicodedata.normalize("NFC", text).lstrip().casefold()
@@ -306,7 +303,7 @@ def _exercise(text: str, language: str) -> str:
     return f"{prefix}: {text}"
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None) -> None:
+def xml_sub(parent: ET.Element, tag: str, text: str | None) -> None:
     if text is not None:
         ET.SubElement(parent, tag).text = text
 
@@ -314,11 +311,11 @@ def _sub(parent: ET.Element, tag: str, text: str | None) -> None:
 def _pairs(parent: ET.Element, tag: str, pairs: Iterable[tuple[str, str]]) -> None:
     for value_name, value in pairs:
         element = ET.SubElement(parent, tag)
-        _sub(element, "valueName", value_name)
-        _sub(element, "value", value)
+        xml_sub(element, "valueName", value_name)
+        xml_sub(element, "value", value)
 
 
-def _document(root: ET.Element, namespace: str) -> bytes:
+def xml_document(root: ET.Element, namespace: str) -> bytes:
     root.set("xmlns", namespace)  # the default namespace; tags below are written plain
     ET.indent(root, space="  ")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
@@ -332,45 +329,46 @@ def cap_xml(alert: CapAlert) -> bytes:
                       ("sent", cap_datetime(alert.sent)), ("status", alert.status),
                       ("msgType", alert.msg_type), ("scope", alert.scope),
                       ("note", alert.note)):
-        _sub(root, tag, text)
+        xml_sub(root, tag, text)
     if alert.references:
-        _sub(root, "references", " ".join(f"{sender},{identifier},{cap_datetime(sent)}"
+        xml_sub(root, "references", " ".join(f"{sender},{identifier},{cap_datetime(sent)}"
                                           for sender, identifier, sent in alert.references))
     if alert.incidents:
-        _sub(root, "incidents", " ".join(alert.incidents))
+        xml_sub(root, "incidents", " ".join(alert.incidents))
     exercise = alert.status == "Exercise"
     for info in alert.infos:
         element = ET.SubElement(root, "info")
-        _sub(element, "language", info.language)
+        xml_sub(element, "language", info.language)
         for category in info.category:
-            _sub(element, "category", category)
-        _sub(element, "event", info.event)
+            xml_sub(element, "category", category)
+        xml_sub(element, "event", info.event)
         for response in info.response_types:
-            _sub(element, "responseType", response)
+            xml_sub(element, "responseType", response)
         for tag in ("urgency", "severity", "certainty"):
-            _sub(element, tag, getattr(info, tag))
+            xml_sub(element, tag, getattr(info, tag))
         for tag in ("effective", "onset", "expires"):
             when = getattr(info, tag)
-            _sub(element, tag, None if when is None else cap_datetime(when))
+            xml_sub(element, tag, None if when is None else cap_datetime(when))
         headline, description = info.headline, info.description
         if exercise:
-            headline = _exercise(headline, info.language)
-            description = _exercise(description, info.language)
+            headline = exercise_prefixed(headline, info.language)
+            description = exercise_prefixed(description, info.language)
         for tag, text in (("senderName", info.sender_name), ("headline", headline),
                           ("description", description), ("instruction", info.instruction),
                           ("web", info.web), ("contact", info.contact)):
-            _sub(element, tag, text)
+            xml_sub(element, tag, text)
         _pairs(element, "parameter", info.parameters)
         for area in info.areas:
             area_element = ET.SubElement(element, "area")
-            _sub(area_element, "areaDesc",
+            xml_sub(area_element, "areaDesc",
                  area.desc_vi if info.language == "vi-VN" else area.desc_en)
             for polygon in area.polygons:
-                _sub(area_element, "polygon",
+                xml_sub(area_element, "polygon",
                      " ".join(f"{_number(lat)},{_number(lon)}" for lat, lon in polygon))
             for lat, lon, radius_km in area.circles:
-                _sub(area_element, "circle", f"{_number(lat)},{_number(lon)} {_number(radius_km)}")
-    return _document(root, CAP_NS)
+                xml_sub(area_element, "circle",
+                        f"{_number(lat)},{_number(lon)} {_number(radius_km)}")
+    return xml_document(root, CAP_NS)
 
 
 # --- alarm level -> urgency, severity, certainty ------------------------------------------
@@ -414,7 +412,7 @@ def cap_levels_table() -> tuple[CapLevelRow, ...]:
                                     ("certainty_projected", CERTAINTIES)):
             _one_of(f"{where}: rows[{i}].{field_name}", getattr(row, field_name), allowed)
         for f in fields(row):
-            _text(f"{where}: rows[{i}].{f.name}", getattr(row, f.name))
+            check_text(f"{where}: rows[{i}].{f.name}", getattr(row, f.name))
         if any(r.alarm_level == row.alarm_level for r in rows):
             raise ValueError(f"{where}: rows[{i}].alarm_level: {row.alarm_level!r} repeated")
         rows.append(row)
@@ -433,77 +431,3 @@ def cap_parameters(alarm_level: str, *, basis: str) -> tuple[str, str, str]:
             return row.urgency, row.severity, certainty
     known = ", ".join(r.alarm_level for r in cap_levels_table())
     raise ValueError(f"alarm_level: {alarm_level!r} is not one of {known}")
-
-
-# --- Atom feed ----------------------------------------------------------------------------
-
-@dataclass(frozen=True, kw_only=True)
-class AtomEntry:
-    """A current alert in the feed: its CAP identifier, Vietnamese headline and summary, its
-    CAP ``sent`` as ``updated`` and the URL of its CAP document."""
-
-    identifier: str
-    title: str
-    summary: str
-    updated: datetime
-    cap_url: str
-    exercise: bool = False
-
-    def __post_init__(self) -> None:
-        _token("identifier", self.identifier)
-        _text("title", self.title)
-        _text("summary", self.summary)
-        _aware("updated", self.updated)
-        _uri("cap_url", self.cap_url, web=True)
-
-
-def atom_entry_id(identifier: str, *, authority: str, sent: datetime) -> str:
-    """The Atom id (RFC 4287 §4.2.6) of a CAP alert: the identifier itself when it is a URN
-    (``urn:oid:2.49.0.1.704…``), else the tag URI (RFC 4151)
-    ``tag:<authority>,<UTC date of sent>:cap:<identifier>`` — stable, as a CAP message
-    never changes its identifier or sent."""
-    _token("identifier", identifier)
-    _aware("sent", sent)
-    if identifier.casefold().startswith("urn:"):
-        return identifier
-    _text("authority", authority)
-    day = sent.astimezone(UTC).date()
-    return f"tag:{authority.lower()},{day.isoformat()}:cap:{quote(identifier, safe=':@-._~')}"
-
-
-def atom_feed(entries: Iterable[AtomEntry], *, feed_id: str, title: str, updated: datetime,
-              self_url: str, author: str | None = None) -> bytes:
-    """An Atom 1.0 feed (RFC 4287) of the current alerts, ``xml:lang="vi"``: feed id, title,
-    updated, author (``author``, else ``title``) and rel="self" link (§4.1.1); per entry id,
-    title, updated, summary, a rel="alternate" link of type application/cap+xml and, for an
-    Exercise, a category "Exercise" (§4.1.2). Entry ids: ``atom_entry_id`` with the host of
-    ``self_url`` as the tagging authority."""
-    _uri("feed_id", feed_id)
-    _text("title", title)
-    _aware("updated", updated)
-    _uri("self_url", self_url, web=True)
-    _text("author", author, optional=True)
-    authority = urlsplit(self_url).hostname or ""
-    root = ET.Element("feed", {_XML_LANG: "vi"})
-    _sub(root, "id", feed_id)
-    _sub(root, "title", title)
-    _sub(root, "updated", cap_datetime(updated))
-    _sub(ET.SubElement(root, "author"), "name", author or title)
-    ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=self_url)
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, AtomEntry):
-            raise ValueError(f"entries[{i}]: an AtomEntry is required, got {entry!r}")
-        element = ET.SubElement(root, "entry")
-        _sub(element, "id", atom_entry_id(entry.identifier, authority=authority,
-                                          sent=entry.updated))
-        title_text, summary = entry.title, entry.summary
-        if entry.exercise:
-            title_text, summary = _exercise(title_text, "vi-VN"), _exercise(summary, "vi-VN")
-        _sub(element, "title", title_text)
-        _sub(element, "updated", cap_datetime(entry.updated))
-        _sub(element, "summary", summary)
-        ET.SubElement(element, "link", rel="alternate", type=CAP_MIME, href=entry.cap_url)
-        if entry.exercise:
-            ET.SubElement(element, "category", term="Exercise", scheme=f"{CAP_NS}#status",
-                          label=EXERCISE_BOTH)
-    return _document(root, ATOM_NS)
