@@ -8,16 +8,26 @@ from ungpho.alerts.models import Notification
 from ungpho.incidents.models import IncidentReport
 
 
+def on_duty(province_id: str) -> Q:
+    """Every national duty officer and the command board of the province."""
+    return Q(groups__name=Role.NATIONAL_DUTY) | Q(groups__name=Role.PROVINCIAL_COMMAND,
+                                                  scope__province_id=province_id)
+
+
+def emails_of(who: Q) -> list[str]:
+    """The e-mail addresses of the active users ``who`` selects, sorted, once each."""
+    users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
 def incident_recipients(incident: IncidentReport) -> list[str]:
     """E-mail addresses to tell of a new report: every national duty officer, the command
     board of its province and the operators of its facility (QĐ 1251 Điều 1.I: the locality
     reports at once and notifies NACCET)."""
-    who = Q(groups__name=Role.NATIONAL_DUTY) | Q(
-        groups__name=Role.PROVINCIAL_COMMAND, scope__province_id=incident.province_id)
+    who = on_duty(incident.province_id)
     if incident.facility_id:
         who |= Q(groups__name=Role.FACILITY_OPERATOR, scope__facilities=incident.facility_id)
-    users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+    return emails_of(who)
 
 
 def notification_problems():

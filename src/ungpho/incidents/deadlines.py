@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
 from ungpho.accounts.roles import Role
+from ungpho.alerts.selectors import emails_of, on_duty
 from ungpho.audit.services import Actor
 from ungpho.core.rules.classify import decision_date
 from ungpho.core.rules.deadlines import legal_deadlines
@@ -122,12 +122,10 @@ def deadline_recipients(incident: Incident, step: dict) -> list[str]:
     """E-mail addresses of one escalation step's target for this incident."""
     if step["target"] == EscalationStep.Target.EMAIL:
         return [step["email"]]
-    who = {EscalationStep.Target.DUTY: Q(groups__name=Role.NATIONAL_DUTY) | Q(
-               groups__name=Role.PROVINCIAL_COMMAND, scope__province_id=incident.province_id),
-           EscalationStep.Target.SUPERVISORS: Q(groups__name=Role.ADMINISTRATOR),
-           EscalationStep.Target.NATIONAL: Q(groups__name=Role.NATIONAL_DUTY)}[step["target"]]
-    users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+    return emails_of({EscalationStep.Target.DUTY: on_duty(incident.province_id),
+                      EscalationStep.Target.SUPERVISORS: Q(groups__name=Role.ADMINISTRATOR),
+                      EscalationStep.Target.NATIONAL: Q(groups__name=Role.NATIONAL_DUTY),
+                      }[step["target"]])
 
 
 def deadlines_process(*, now: dt.datetime | None = None, limit: int = 200) -> int:

@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 
 from ungpho.audit.services import audit_record, audited_upsert, snapshot
 from ungpho.core.geo.provinces import province_at
-from ungpho.core.rules.sources import d_value_bq, group_of
+from ungpho.core.rules.facts import SourceFacts
+from ungpho.core.rules.sources import group_of, source_a_over_d
 from ungpho.core.rules.units import UnitError, measure_parse
 from ungpho.core.science.decay import UnknownNuclide, nuclide_canonical
 from ungpho.preparedness.category import facility_category, source_activity_bq
@@ -157,12 +158,13 @@ def source_register(*, serial: str, nuclide: str, activity: str, reference_date:
 
 
 def _a_over_d(nuclide: str, activity_bq: float) -> float | None:
-    """A/D (IAEA EPR-D-Values 2006); 0 where D is unlimited, None where no D is held."""
+    """A/D by the rules engine (IAEA EPR-D-Values 2006); None where no D is held."""
     try:
-        d = d_value_bq(nuclide)
+        ratio, _how, _missing = source_a_over_d(
+            SourceFacts(nuclide=nuclide, activity=f"{activity_bq:.17g} Bq"))
     except ValueError:
         return None
-    return activity_bq / d if d else 0.0
+    return ratio
 
 
 @transaction.atomic

@@ -93,11 +93,13 @@ class CategoryVArea:
                 "people_inside": self.people_inside}
 
 
-def category_v_areas(*, on: dt.date | None = None) -> list[CategoryVArea]:
+def category_v_areas(*, on: dt.date | None = None, codes=None) -> list[CategoryVArea]:
     """Vietnamese provinces inside a zone of a foreign category I or II facility: category V
-    (TT 12/2023 Phụ lục I, nhóm V), one row per province and facility, by province."""
+    (TT 12/2023 Phụ lục I, nhóm V), one row per province and facility, by province; of the
+    facilities with ``codes`` only, when given."""
     rows = []
-    for facility in Facility.objects.filter(foreign=True).order_by("code"):
+    foreign = Facility.objects.filter(foreign=True).order_by("code")
+    for facility in foreign if codes is None else foreign.filter(code__in=codes):
         if facility.category not in ("I", "II"):
             continue
         zones, _ = facility_zones(facility, on=on)
