@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,7 @@ class IncidentLogEntry(models.Model):
         NOTE = "note", _("note")
         CORRECTION = "correction", _("correction")
         DEADLINE = "deadline", _("deadline")
+        ROLE = "role", _("role appointed")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(_("time"))
@@ -211,6 +213,38 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.incident} {self.action}/{self.level} < {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class IncidentRole(models.Model):
+    """Who holds a response role on an incident (TT 12/2023 Phụ lục VII.2: the person who
+    commands the response at the scene is designated). One holder per role at a time; an
+    appointment relieves the previous holder, whose row stays as history."""
+
+    class Role(models.TextChoices):
+        COMMANDER = "commander", _("incident commander")
+        FIELD_COMMANDER = "field_commander", _("field commander")
+        SCRIBE = "scribe", _("scribe (incident log)")
+        LIAISON = "liaison", _("liaison officer")
+        PUBLIC_INFORMATION = "public_information", _("public information officer")
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             verbose_name=_("holder"))
+    appointed_at = models.DateTimeField(_("appointed at"))
+    appointed_by = models.CharField(_("appointed by"), max_length=150)
+    relieved_at = models.DateTimeField(_("relieved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["incident", "role", "appointed_at", "pk"]
+        verbose_name = _("incident role")
+        verbose_name_plural = _("incident roles")
+        constraints = [models.UniqueConstraint(fields=["incident", "role"],
+                                               condition=Q(relieved_at__isnull=True),
+                                               name="incident_role_one_holder")]
+
+    def __str__(self):
+        return f"{self.incident} {self.role}: {self.user}"
 
 
 class IncidentReport(Situated):
