@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 
 from ungpho.audit.models import AuditEntry
 from ungpho.core.rules.facts import FactsError
@@ -67,10 +68,10 @@ def test_a_nearby_call_within_hours_is_suggested_as_the_same_event(duty_officer)
     incident = incident_open(report=_report(30), by=duty_officer)
     near = _report(0, lat=21.05, lon=105.85)  # ~7 km away
     far = _report(0, lat=21.5, lon=105.8)  # ~55 km away
-    suggested = incident_duplicates(near, incidents_open(user=duty_officer))
-    assert [i for i, _ in suggested] == [incident]
-    assert "km" in suggested[0][1]
-    assert incident_duplicates(far, incidents_open(user=duty_officer)) == []
+    suggested = incident_duplicates([near, far], list(incidents_open(user=duty_officer)))
+    assert [i for i, _ in suggested[near.pk]] == [incident]
+    assert "km" in suggested[near.pk][0][1]
+    assert suggested[far.pk] == []
 
 
 def test_the_rules_engine_suggests_and_the_officer_confirms_with_every_criterion_kept(
@@ -252,3 +253,23 @@ def test_the_incident_page_counts_down_and_records_who_did_it(client, duty_offic
         "met", "trucban", "trucban")
     desk = client.get("/duty/reports").content.decode()
     assert "data-due=" in desk  # the other classification deadline still runs
+
+
+def test_the_printable_log_shows_each_entry_sealed_and_flags_one_edited_behind_its_back(
+        client, duty_officer):
+    incident = incident_open(report=_report(5), by=duty_officer)
+    note = incident_note(incident=incident, text="Đội ứng phó đã đến hiện trường",
+                         by=duty_officer)
+    client.force_login(duty_officer)
+    page = client.get(f"/incidents/{incident.pk}/log").content.decode()
+    assert "NHẬT KÝ ỨNG PHÓ SỰ CỐ" in page and "Đội ứng phó đã đến hiện trường" in page
+    assert "does not match" not in page and "không khớp" not in page
+    # An edit that goes around the application (and its append-only guard):
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {IncidentLogEntry._meta.db_table} SET text = %s WHERE id = %s",
+                       ["Không có gì xảy ra", note.pk])
+    page = client.get(f"/incidents/{incident.pk}/log").content.decode()
+    row = page[page.index(f'<tr data-entry="{note.pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert 'class="deadline-breached"' in row and "Không có gì xảy ra" in row
+    assert page.count('class="deadline-breached"') == 1

@@ -16,6 +16,7 @@ urlpatterns = [
     path("duty/reports/<int:pk>/link", incidents.report_incident_link,
          name="report-incident-link"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
+    path("incidents/<int:pk>/log", incidents.incident_log, name="incident-log"),
     path("incidents/<int:pk>/roles", incident_roles.incident_role_appoint, name="incident-role"),
     path("map/", views.operations_map, name="map"),
     path("stations/<slug:code>/", stations.station_detail, name="station"),

@@ -85,3 +85,13 @@ def test_the_duty_desk_counts_down_the_demo_incidents_next_deadline(page, site):
     page.wait_for_timeout(2100)
     assert countdown.inner_text() != first
     assert re.match(r"(còn|trễ) \d", countdown.inner_text())
+
+
+def test_open_incident_on_a_desk_row_opens_the_incident_page_for_that_report(page, site):
+    _sign_in(page, site, "trucban")
+    row = page.locator("tr[data-report]").filter(has_text="Hải Hà")
+    code = row.get_attribute("data-report")
+    row.get_by_role("button", name="Mở sự cố").click()
+    page.wait_for_url(re.compile(r"/incidents/\d+/$"))
+    assert code in page.locator("body").inner_text()
+    assert "Chưa phân loại" in page.locator("#classification").inner_text()

@@ -23,7 +23,7 @@ from ungpho.incidents.response import (
     incident_open,
     report_link,
 )
-from ungpho.incidents.selectors import incident_list_open, incidents_open
+from ungpho.incidents.selectors import incident_list_open, incident_log_sealed, incidents_open
 from ungpho.web import incident_roles
 
 
@@ -112,3 +112,12 @@ def incident_detail(request: HttpRequest, pk: int):
         "facts_text": facts_text, "problems": problems, "scopes": incident.Scope.choices,
         "deadlines": incident.deadlines.all(),
         **incident_roles.context(incident, request.user)})
+
+
+@login_required
+def incident_log(request: HttpRequest, pk: int):
+    """The log on its own, for print (TT 12/2023 Phụ lục VII: nhật ký ứng phó), each entry
+    beside its audit record."""
+    incident = get_object_or_404(incidents_open(user=request.user), pk=pk)
+    return render(request, "web/incident_log.html", {
+        "incident": incident, "entries": incident_log_sealed(incident)})
