@@ -405,3 +405,24 @@ def test_the_area_of_a_facility_incident_is_its_emergency_zone(schema, client, d
     root = _valid(schema, client.get(f"/public/alerts/{message.identifier}.xml").content)
     first = root.findtext("cap:info/cap:area/cap:polygon", namespaces=C).split()[0]
     assert 11.9 < float(first.split(",")[0]) < 12.0  # lat first, as CAP 1.2 §3.2.4 wants
+
+
+def test_a_lost_source_message_names_the_source(duty_officer):
+    from ungpho.preparedness.services import facility_upsert, source_register
+
+    facility_upsert(code="ndt-hn", name="Công ty NDT Hà Nội", kind="industrial_radiography",
+                    lat=21.0285, lon=105.8542)
+    source = source_register(serial="IR192-0099", nuclide="Ir-192", activity="3.7 TBq",
+                             reference_date=dt.date(2026, 6, 1), facility_code="ndt-hn",
+                             device="Máy chụp ảnh phóng xạ Sentinel 880")
+    at = dt.datetime.now(dt.UTC)
+    report = IncidentReport.objects.create(
+        source="source", province_id="01", radioactive_source=source, lat=21.0285,
+        lon=105.8542, first_information_at=at, opened_at=at, updated_at=at)
+    incident = incident_open(report=report, by=duty_officer)
+    message = message_draft(incident=incident, template="lost_or_stolen", by=duty_officer,
+                            public_url=URL)
+    assert message.values["lost_item_details"]["vi"] == \
+        "(nguồn Ir-192, số sê-ri IR192-0099, Máy chụp ảnh phóng xạ Sentinel 880)"
+    assert message.values["item_appearance"]["en"] == "Máy chụp ảnh phóng xạ Sentinel 880"
+    assert "bị mất/lấy cắp (nguồn Ir-192, số sê-ri IR192-0099" in message.text_vi
