@@ -26,6 +26,8 @@ KNOWN_VARIABLES = {
     "UNGPHO_SMTP_TIMEOUT_S": "seconds an SMTP conversation may stall (60)",
     "UNGPHO_DROP_DIR": "station files drop folder (the FTP root) the worker ingests; unset = off",
     "UNGPHO_INGEST_CHUNK": "readings per ingestion transaction (20000)",
+    "UNGPHO_PUBLIC_URL": "public address of the site, for the links in CAP alerts and the Atom "
+                         "feed (unset = the address a request came to; 127.0.0.1:8000 for the CLI)",
     "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
     "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
     "UNGPHO_TEST_BROWSER": "tests: path to Chromium for browser tests",

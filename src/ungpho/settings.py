@@ -31,6 +31,8 @@ DROP_DIR = env.optional_dir("UNGPHO_DROP_DIR")
 ARCHIVE_DIR = DATA_DIR / "archive"
 REJECTED_DIR = DATA_DIR / "rejected"
 INGEST_CHUNK = int(env.env_float("UNGPHO_INGEST_CHUNK", 20000, minimum=1))
+# The links in CAP alerts and the Atom feed (ungpho.alerts.public_cap).
+PUBLIC_URL = env.env_str("UNGPHO_PUBLIC_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

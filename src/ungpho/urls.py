@@ -4,7 +4,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ungpho.api import api
-from ungpho.web import facilities, incident_roles, incidents, stations, views
+from ungpho.web import (
+    facilities,
+    incident_messages,
+    incident_roles,
+    incidents,
+    public_alerts,
+    stations,
+    views,
+)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="duty-desk"), name="home"),
@@ -18,12 +26,22 @@ urlpatterns = [
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
     path("incidents/<int:pk>/log", incidents.incident_log, name="incident-log"),
     path("incidents/<int:pk>/roles", incident_roles.incident_role_appoint, name="incident-role"),
+    path("incidents/<int:pk>/messages/new", incident_messages.message_new,
+         name="incident-message-new"),
+    path("incidents/<int:pk>/messages/cancel", incident_messages.message_cancel,
+         name="incident-message-cancel"),
+    path("incidents/<int:pk>/messages/<int:mid>/", incident_messages.message_page,
+         name="incident-message"),
     path("map/", views.operations_map, name="map"),
     path("stations/<slug:code>/", stations.station_detail, name="station"),
     path("facilities/", facilities.facility_register, name="facilities"),
     path("facilities/<slug:code>/", facilities.facility_detail, name="facility"),
     path("sources/", facilities.source_register, name="sources"),
     path("public/", stations.public_air_quality, name="public"),
+    path("public/alerts/", public_alerts.alerts_page, name="public-alerts"),
+    path("public/alerts.atom", public_alerts.alerts_atom_view, name="public-alerts-atom"),
+    path("public/alerts/<str:identifier>.xml", public_alerts.alert_cap, name="public-alert-cap"),
+    path("public/alerts/<str:identifier>/", public_alerts.alert_page, name="public-alert"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -117,6 +117,7 @@ class IncidentLogEntry(models.Model):
         CORRECTION = "correction", _("correction")
         DEADLINE = "deadline", _("deadline")
         ROLE = "role", _("role appointed")
+        MESSAGE = "message", _("public message")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(_("time"))

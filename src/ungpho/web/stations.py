@@ -40,6 +40,7 @@ from ungpho.i18n import localized
 from ungpho.monitoring.indices import station_aqi
 from ungpho.monitoring.models import Parameter, Station
 from ungpho.monitoring.selectors import latest_values, series_values, station_list
+from ungpho.web.public_alerts import public_context
 
 SPARK_HOURS = 24
 SPARK_WIDTH_PX = 144
@@ -194,4 +195,5 @@ def public_air_quality(request: HttpRequest):
         "role": user_role(request.user),
         "rows": [{"station": s, "aqi": _aqi_view(station_aqi(s, at=now))} for s in stations],
         "categories": _category_legend(),
+        **public_context(request),
     })

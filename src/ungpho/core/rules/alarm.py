@@ -54,3 +54,16 @@ def alarm_level(facts: IncidentFacts, instrument: Instrument, *, category: str |
         {"level": result.id, "rank": result.rank, "scale": scheme.id,
          "name": result.name.text().as_dict()},
         instrument.short, tuple(matched), tuple(dict.fromkeys(unknown)), tuple(notes))
+
+
+def alarm_level_id(instrument: Instrument, category: str | None, rank: int | None) -> str | None:
+    """The level id (``A``…``C``, ``cap_1``…``cap_3``) of the alarm level ``rank`` on the scale
+    of hazard ``category`` (Phụ lục III: A/B/C for I–II, Cấp 1/2/3 for III–V), or None when
+    either is unknown or the instrument has no such level."""
+    table = instrument.tables.get("alarm_levels")
+    if not isinstance(table, AlarmLevels) or not category or rank is None:
+        return None
+    for scheme in table.schemes:
+        if category in scheme.categories:
+            return next((lv.id for lv in scheme.levels if lv.rank == rank), None)
+    return None

@@ -1,0 +1,71 @@
+"""``ungpho alerts cap``: the CAP 1.2 documents of the released public messages. Help texts:
+Vietnamese / English."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _incident(ref: str):
+    from ungpho.incidents.models import Incident
+
+    if ref.isdigit():
+        return Incident.objects.filter(pk=int(ref)).first()
+    year, _sep, number = ref.upper().removeprefix("UP-").partition("-")
+    if not (year.isdigit() and number.isdigit()):
+        return None
+    return Incident.objects.filter(pk=int(number), opened_at__year=int(year)).first()
+
+
+def cmd_alerts_cap(args) -> int:
+    """Every CAP document, each starting with its XML declaration, one after the other
+    (with ``--out``, one file ``<identifier>.xml`` each instead)."""
+    from ungpho.cli import _require_database
+
+    _require_database(migrated=True)
+    from ungpho.alerts.public_cap import CLI_URL, message_cap_xml, messages_released
+
+    incident = None
+    if args.incident:
+        incident = _incident(args.incident)
+        if incident is None:
+            sys.exit(f"ungpho alerts cap: --incident: không có sự cố / no incident "
+                     f"{args.incident!r}")
+    base = (args.base_url or _configured_url() or CLI_URL).rstrip("/")
+    messages = list(messages_released(current_only=not args.all, incident=incident))[::-1]
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+    for message in messages:
+        document = message_cap_xml(message, base)
+        if args.out:
+            (args.out / f"{message.identifier}.xml").write_bytes(document)
+        else:
+            sys.stdout.buffer.write(document + b"\n")
+    sys.stdout.flush()
+    print(f"{len(messages)} bản tin CAP / CAP messages", file=sys.stderr)
+    return 0
+
+
+def _configured_url() -> str | None:
+    from django.conf import settings
+
+    return settings.PUBLIC_URL
+
+
+def add_alerts_parser(sub: argparse._SubParsersAction) -> None:
+    alerts = sub.add_parser("alerts", help="Cảnh báo công chúng / public alerts")
+    alerts_sub = alerts.add_subparsers(dest="alerts_command", required=True,
+                                       metavar="LỆNH/COMMAND")
+    text = ("In CAP 1.2 của các bản tin đã phát hành (mặc định: đang hiệu lực) / print the "
+            "CAP 1.2 XML of the released messages (default: those in force)")
+    p = alerts_sub.add_parser("cap", help=text, description=text)
+    p.set_defaults(func=cmd_alerts_cap)
+    p.add_argument("--incident", help="mã sự cố (UP-2026-00001) hoặc số / incident code or id")
+    p.add_argument("--all", action="store_true",
+                   help="cả các bản tin đã bị thay thế, hủy / superseded and cancelled too")
+    p.add_argument("--out", type=Path, help="thư mục ghi mỗi bản tin một tệp / folder for one "
+                                            "file per message")
+    p.add_argument("--base-url", help="địa chỉ công khai cho các liên kết / public address for "
+                                      "the links (UNGPHO_PUBLIC_URL)")

@@ -1,0 +1,188 @@
+"""Public information on the incident page (TT 12/2023 Phụ lục VIII.II): the incident's
+messages, a new draft from a template, a cancellation; and the page of one message, where it
+is edited with its vi/en preview and unfilled placeholders, approved by the incident
+commander and released."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ungpho.alerts.models import PublicMessage
+from ungpho.alerts.public_cap import message_url, public_url
+from ungpho.alerts.public_messages import (
+    AREA_FIELDS,
+    message_approve,
+    message_cancel_draft,
+    message_draft,
+    message_edit,
+    message_release,
+)
+from ungpho.alerts.public_render import (
+    ICT,
+    instrument_for,
+    safety_items,
+    template_fields,
+    templates,
+)
+from ungpho.incidents.response import IncidentError
+from ungpho.incidents.roles import role_holder
+from ungpho.incidents.selectors import incidents_open
+
+
+def _problems(error: IncidentError) -> str:
+    return "; ".join(f"{field}: {message}" for field, message in error.problems)
+
+
+def context(incident, user) -> dict:
+    """The public information card of the incident page."""
+    try:
+        choices = [(t.id, t.title) for t in templates(instrument_for(incident))]
+    except IncidentError:
+        choices = []
+    rows = incident.public_messages.order_by("-pk")
+    return {"public_messages": rows, "message_templates": choices,
+            "message_current": rows.filter(status=PublicMessage.Status.RELEASED)
+            .exclude(msg_type="Cancel").exists()}
+
+
+@login_required
+@require_POST
+def message_new(request: HttpRequest, pk: int):
+    incident = get_object_or_404(incidents_open(user=request.user), pk=pk)
+    try:
+        message = message_draft(incident=incident, template=request.POST.get("template", ""),
+                                by=request.user, public_url=public_url(request))
+    except IncidentError as error:
+        flash.error(request, _problems(error))
+        return redirect("incident", pk=incident.pk)
+    return redirect("incident-message", pk=incident.pk, mid=message.pk)
+
+
+@login_required
+@require_POST
+def message_cancel(request: HttpRequest, pk: int):
+    incident = get_object_or_404(incidents_open(user=request.user), pk=pk)
+    try:
+        message = message_cancel_draft(incident=incident, by=request.user,
+                                       text_vi=request.POST.get("text_vi", ""),
+                                       text_en=request.POST.get("text_en", ""))
+    except IncidentError as error:
+        flash.error(request, _problems(error))
+        return redirect("incident", pk=incident.pk)
+    return redirect("incident-message", pk=incident.pk, mid=message.pk)
+
+
+def _number(post, name: str, problems: list) -> float | None:
+    text = post.get(name, "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        problems.append((name, _("%(value)r is not a number") % {"value": text}))
+        return None
+
+
+def polygon_parse(text: str) -> list[list[float]]:
+    """CAP 1.2 §3.2.4 polygon text, ``lat,lon lat,lon …`` (the first point repeated last)."""
+    points = []
+    for i, pair in enumerate(text.split()):
+        try:
+            lat, lon = (float(v) for v in pair.split(","))
+        except ValueError:
+            raise ValueError(_("point %(n)d %(pair)r is not lat,lon") % {
+                "n": i + 1, "pair": pair}) from None
+        points.append([lat, lon])
+    return points
+
+
+def _changes(message: PublicMessage, post, instrument) -> tuple[dict, list]:
+    problems: list[tuple[str, str]] = []
+    changes: dict = {"basis": post.get("basis", message.basis)}
+    if message.kind == PublicMessage.Kind.MESSAGE:
+        placeholders, flags = template_fields(instrument, message.template)
+        changes["values"] = {f.name: {"vi": post.get(f"v_{f.name}_vi", ""),
+                                      "en": post.get(f"v_{f.name}_en", "")}
+                             for f in placeholders}
+        changes["flags"] = {f.name: post.get(f"f_{f.name}") == "on" for f in flags}
+        changes["guidance"] = [int(n) for n in post.getlist("guidance") if n.isdigit()]
+        when = post.get("next_update_at", "").strip()
+        try:
+            changes["next_update_at"] = dt.datetime.fromisoformat(when).replace(
+                tzinfo=ICT) if when else None
+        except ValueError:
+            problems.append(("next_update_at", _("%(value)r is not a date and time") % {
+                "value": when}))
+    else:
+        changes |= {"text_vi": post.get("text_vi", ""), "text_en": post.get("text_en", "")}
+    changes |= {"area_desc_vi": post.get("area_desc_vi", "").strip(),
+                "area_desc_en": post.get("area_desc_en", "").strip()}
+    for name in ("circle_lat", "circle_lon", "circle_radius_km"):
+        changes[name] = _number(post, name, problems)
+    try:
+        changes["polygon"] = polygon_parse(post.get("polygon", ""))
+    except ValueError as error:
+        problems.append(("polygon", str(error)))
+    return changes, problems
+
+
+def _act(request: HttpRequest, message: PublicMessage, instrument) -> list[str]:
+    action = request.POST.get("action")
+    revision = int(request.POST["revision"]) if request.POST.get("revision", "").isdigit() \
+        else None
+    try:
+        if action == "save":
+            changes, problems = _changes(message, request.POST, instrument)
+            if problems:
+                raise IncidentError(problems)
+            message_edit(message=message, revision=revision, by=request.user, changes=changes)
+        elif action == "approve":
+            message_approve(message=message, revision=revision, by=request.user)
+        elif action == "release":
+            released = message_release(message=message, by=request.user,
+                                       public_url=public_url(request))
+            flash.success(request, _("Message no. %(number)s released: %(url)s") % {
+                "number": released.number, "url": message_url(released, public_url(request))})
+    except IncidentError as error:
+        return [f"{field}: {text}" for field, text in error.problems]
+    return []
+
+
+@login_required
+def message_page(request: HttpRequest, pk: int, mid: int):
+    incident = get_object_or_404(incidents_open(user=request.user), pk=pk)
+    message = get_object_or_404(incident.public_messages, pk=mid)
+    instrument = instrument_for(incident)
+    problems: list[str] = []
+    if request.method == "POST":
+        problems = _act(request, message, instrument)
+        if not problems:
+            return redirect("incident-message", pk=incident.pk, mid=message.pk)
+        message.refresh_from_db()
+    placeholders, flags = ([], []) if message.kind == PublicMessage.Kind.CANCEL else \
+        template_fields(instrument, message.template)
+    commander = role_holder(incident, "commander")
+    speaker = role_holder(incident, "public_information")
+    return render(request, "web/incident_message.html", {
+        "incident": incident, "message": message, "problems": problems,
+        "editable": message.status in PublicMessage.EDITABLE,
+        "placeholders": [(f, message.values.get(f.name, {})) for f in placeholders],
+        "flags": [(f, message.flags.get(f.name, False)) for f in flags],
+        "guidance": [(item, item.number in message.guidance) for item in
+                     safety_items(instrument)],
+        "next_update_local": message.next_update_at.astimezone(ICT).strftime("%Y-%m-%dT%H:%M")
+        if message.next_update_at else "",
+        "polygon_text": " ".join(f"{lat:g},{lon:g}" for lat, lon in message.polygon),
+        "commander": commander, "may_approve": commander is not None and
+        commander.pk == request.user.pk,
+        "may_release": request.user.pk in {getattr(commander, "pk", None),
+                                           getattr(speaker, "pk", None)},
+        "public_link": message_url(message, public_url(request)) if message.identifier else "",
+        "area_fields": AREA_FIELDS})
