@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 
+from ungpho.incidents_cli import add_incidents_parsers
 from ungpho.monitoring_cli import add_monitoring_parsers
 from ungpho.preparedness_cli import add_preparedness_parsers
 from ungpho.rules_cli import add_rules_parser
@@ -205,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_monitoring_parsers(sub, add)
     add_preparedness_parsers(sub)
     add_rules_parser(sub)
+    add_incidents_parsers(sub)
     return parser
 
 
