@@ -10,6 +10,7 @@ import sys
 import threading
 
 from ungpho.alerts_cli import add_alerts_parser
+from ungpho.incidents_cli import add_incidents_parsers
 from ungpho.monitoring_cli import add_monitoring_parsers
 from ungpho.preparedness_cli import add_preparedness_parsers
 from ungpho.rules_cli import add_rules_parser
@@ -207,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_preparedness_parsers(sub)
     add_rules_parser(sub)
     add_alerts_parser(sub)
+    add_incidents_parsers(sub)
     return parser
 
 

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from ungpho.api import api
 from ungpho.web import (
     facilities,
+    incident_closure,
     incident_messages,
     incident_roles,
     incidents,
@@ -32,6 +33,12 @@ urlpatterns = [
          name="incident-message-cancel"),
     path("incidents/<int:pk>/messages/<int:mid>/", incident_messages.message_page,
          name="incident-message"),
+    path("incidents/<int:pk>/final-report", incident_closure.incident_final_report_save,
+         name="incident-final-report"),
+    path("incidents/<int:pk>/closure", incident_closure.incident_closure_post,
+         name="incident-closure"),
+    path("incidents/<int:pk>/report.<str:fmt>", incident_closure.incident_report_download,
+         name="incident-report"),
     path("map/", views.operations_map, name="map"),
     path("stations/<slug:code>/", stations.station_detail, name="station"),
     path("facilities/", facilities.facility_register, name="facilities"),

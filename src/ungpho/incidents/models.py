@@ -118,6 +118,7 @@ class IncidentLogEntry(models.Model):
         DEADLINE = "deadline", _("deadline")
         ROLE = "role", _("role appointed")
         MESSAGE = "message", _("public message")
+        CLOSED = "closed", _("response closed")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(_("time"))
@@ -181,6 +182,8 @@ class Deadline(models.Model):
         PENDING = "pending", _("running")
         MET = "met", _("met")
         BREACHED = "breached", _("breached")
+        # Still running when the response was closed: never done (incidents.closure).
+        UNMET = "unmet", _("not done when the response closed")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="deadlines")
     action = models.CharField(_("action"), max_length=40)
@@ -301,3 +304,7 @@ class IncidentReport(Situated):
     @property
     def code(self) -> str:
         return f"SC-{self.opened_at:%Y}-{self.pk:05d}"
+
+
+# The closure decision and the final report (TT 12/2023 Điều 25.2, Phụ lục VII.6).
+from ungpho.incidents.closure_models import ClosureDecision, FinalReport  # noqa: E402,F401

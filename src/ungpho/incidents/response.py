@@ -147,6 +147,9 @@ def incident_note(*, incident: Incident, text: str, by,
     """A note in the log, or a correction of an earlier entry (which stays as it was)."""
     if not text.strip():
         raise IncidentError([("text", "a note needs its text")])
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != Incident.Status.OPEN:
+        raise IncidentError([("incident", ERR_CLOSED.format(incident=incident.code))])
     if corrects is not None and corrects.incident_id != incident.pk:
         raise IncidentError([("corrects", "the entry belongs to another incident")])
     kind = IncidentLogEntry.Kind.CORRECTION if corrects else IncidentLogEntry.Kind.NOTE

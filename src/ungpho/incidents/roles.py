@@ -14,7 +14,7 @@ from django.utils import translation
 from ungpho.audit.services import Actor
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentRole
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.response import ERR_CLOSED, IncidentError
 
 ERR_NOT_ROLE = "{role!r} is not one of {roles}"
 ERR_INACTIVE = "{user} is not an active user"
@@ -45,6 +45,8 @@ def role_appoint(*, incident: Incident, role: str, user, by,
         raise IncidentError([("user", ERR_INACTIVE.format(user=user))])
     now = now or dt.datetime.now(dt.UTC)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != Incident.Status.OPEN:
+        raise IncidentError([("incident", ERR_CLOSED.format(incident=incident.code))])
     held = IncidentRole.objects.filter(incident=incident, role=role, relieved_at__isnull=True)
     previous = held.first()
     if previous is not None and previous.user_id == user.pk:

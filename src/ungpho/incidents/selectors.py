@@ -48,8 +48,13 @@ DUPLICATE_WINDOW_H = 6.0
 def incidents_open(*, user):
     """Open incidents the user may see, newest first, with ``next_due`` (the earliest running
     legal deadline) and ``breaches`` (how many are breached)."""
-    incidents = Incident.objects.filter(status=Incident.Status.OPEN).select_related(
-        "province", "facility").annotate(
+    return incidents_visible(user=user).filter(status=Incident.Status.OPEN)
+
+
+def incidents_visible(*, user):
+    """Incidents the user may see, open and closed (a closed one stays readable with its
+    final report), with the annotations of :func:`incidents_open`."""
+    incidents = Incident.objects.select_related("province", "facility").annotate(
         next_due=Min("deadlines__due_at", filter=Q(deadlines__status="pending")),
         breaches=Count("deadlines", filter=Q(deadlines__status="breached")))
     return scoped(incidents, user, province_field="province", facility_field="facility")

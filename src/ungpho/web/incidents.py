@@ -23,8 +23,13 @@ from ungpho.incidents.response import (
     incident_open,
     report_link,
 )
-from ungpho.incidents.selectors import incident_list_open, incident_log_sealed, incidents_open
-from ungpho.web import incident_messages, incident_roles
+from ungpho.incidents.selectors import (
+    incident_list_open,
+    incident_log_sealed,
+    incidents_open,
+    incidents_visible,
+)
+from ungpho.web import incident_closure, incident_messages, incident_roles
 
 
 def _problems(error: IncidentError | FactsError) -> list[str]:
@@ -69,9 +74,13 @@ def _latest_facts(incident) -> str:
 
 @login_required
 def incident_detail(request: HttpRequest, pk: int):
-    incident = get_object_or_404(incidents_open(user=request.user), pk=pk)
+    incident = get_object_or_404(incidents_visible(user=request.user), pk=pk)
     problems: list[str] = []
     facts_text = _latest_facts(incident)
+    if request.method == "POST" and incident.status != incident.Status.OPEN:
+        messages.error(request, _("%(incident)s is closed: its record is read-only.") % {
+            "incident": incident.code})
+        return redirect("incident", pk=incident.pk)
     if request.method == "POST" and request.POST.get("action") == "classify":
         facts_text = request.POST.get("facts", "")
         confirmed = {k: request.POST[k] for k in ("hazard_category", "scope")
@@ -112,13 +121,14 @@ def incident_detail(request: HttpRequest, pk: int):
         "facts_text": facts_text, "problems": problems, "scopes": incident.Scope.choices,
         "deadlines": incident.deadlines.all(),
         **incident_roles.context(incident, request.user),
-        **incident_messages.context(incident, request.user)})
+        **incident_messages.context(incident, request.user),
+        **incident_closure.context(incident, request.user)})
 
 
 @login_required
 def incident_log(request: HttpRequest, pk: int):
     """The log on its own, for print (TT 12/2023 Phụ lục VII: nhật ký ứng phó), each entry
     beside its audit record."""
-    incident = get_object_or_404(incidents_open(user=request.user), pk=pk)
+    incident = get_object_or_404(incidents_visible(user=request.user), pk=pk)
     return render(request, "web/incident_log.html", {
         "incident": incident, "entries": incident_log_sealed(incident)})

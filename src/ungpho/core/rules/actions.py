@@ -13,7 +13,8 @@ from ungpho.core.rules.criteria import absent_note
 from ungpho.core.rules.decision import Criterion, Decision, Text
 from ungpho.core.rules.facts import ActionFacts, DoseFacts
 from ungpho.core.rules.loader import Instrument
-from ungpho.core.rules.tables import DoseCriterion, GenericCriteria, Restoration
+from ungpho.core.rules.restoration import restoration_end
+from ungpho.core.rules.tables import DoseCriterion, GenericCriteria
 
 
 def _applies(criterion: DoseCriterion, dose: DoseFacts) -> bool:
@@ -22,19 +23,11 @@ def _applies(criterion: DoseCriterion, dose: DoseFacts) -> bool:
 
 
 def _restoration(facts: ActionFacts, instrument: Instrument) -> tuple[Any, list, list, list]:
-    table = instrument.tables.get("restoration")
-    if facts.restoration is None or not isinstance(table, Restoration):
+    if facts.restoration is None or "restoration" not in instrument.tables:
         return None, [], [], []
-    dose = facts.restoration.potential_effective_dose_per_year
-    low_enough = dose.si <= table.max_potential_effective_dose_per_year.si
-    applied = facts.restoration.remediation_applied
-    missing = ["restoration.remediation_applied"] if applied is None and low_enough else []
-    may_end = low_enough and (applied if table.requires_remediation_applied else True)
-    criterion = Criterion("restoration_end", instrument.cite(table.cite), table.text.text(),
-                          f"potential_effective_dose_per_year = {dose}; "
-                          f"remediation_applied = {applied}",
-                          "may end" if may_end else "continue")
-    return may_end, [criterion], missing, []
+    decision = restoration_end(facts.restoration.potential_effective_dose_per_year,
+                               facts.restoration.remediation_applied, instrument)
+    return decision.result["may_end"], list(decision.matched), list(decision.missing), []
 
 
 def protective_actions(facts: ActionFacts, instrument: Instrument) -> Decision:
