@@ -4,18 +4,22 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ungpho.api import api
-from ungpho.web import facilities, incidents, stations, views
+from ungpho.web import facilities, incident_facts, incidents, reception, stations, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="duty-desk"), name="home"),
     path("duty/", views.duty_desk, name="duty-desk"),
     path("duty/reports", views.duty_desk_reports, name="duty-desk-reports"),
+    path("duty/reports/new", reception.report_new, name="report-new"),
+    path("duty/reports/<int:pk>/", reception.report_detail, name="report"),
     path("duty/reports/<int:pk>/close", views.report_close, name="report-close"),
     path("duty/reports/<int:pk>/incident", incidents.report_incident_open,
          name="report-incident-open"),
     path("duty/reports/<int:pk>/link", incidents.report_incident_link,
          name="report-incident-link"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
+    path("incidents/<int:pk>/classify", incident_facts.incident_facts_classify,
+         name="incident-facts-classify"),
     path("map/", views.operations_map, name="map"),
     path("stations/<slug:code>/", stations.station_detail, name="station"),
     path("facilities/", facilities.facility_register, name="facilities"),
