@@ -156,8 +156,8 @@ def test_from_the_duty_desk_a_report_becomes_an_incident_that_is_classified_on_i
     assert answer["Location"] == f"/incidents/{incident.pk}/"
     page = client.get(answer["Location"]).content.decode()
     assert "Phụ lục VI" in page  # not classified yet: the 15-minute rule is shown
-    answer = client.post(f"/incidents/{incident.pk}/", {
-        "action": "classify", "facts": json.dumps(LOST_IR192)})
+    answer = client.post(f"/incidents/{incident.pk}/classify", {
+        "mode": "json", "facts": json.dumps(LOST_IR192)})
     assert answer.status_code == 302
     page = client.get(f"/incidents/{incident.pk}/").content.decode()
     assert "TT 12/2023/TT-BKHCN" in page and "Ban chỉ huy ứng phó sự cố cấp tỉnh" in page
@@ -179,8 +179,8 @@ def test_the_duty_desk_offers_the_nearby_incident_for_a_new_call(client, duty_of
 def test_bad_facts_on_the_incident_page_are_shown_with_their_path(client, duty_officer):
     incident = incident_open(report=_report(5), by=duty_officer)
     client.force_login(duty_officer)
-    page = client.post(f"/incidents/{incident.pk}/", {
-        "action": "classify", "facts": '{"event": {"dose_rate": "fast"}}'}).content.decode()
+    page = client.post(f"/incidents/{incident.pk}/classify", {
+        "mode": "json", "facts": '{"event": {"dose_rate": "fast"}}'}, follow=True).content.decode()
     assert "$.event.dose_rate" in page
 
 

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from ungpho import __version__
 from ungpho.geo.api import router as geo_router
+from ungpho.incidents.api import router as incidents_router
 from ungpho.incidents.api_closure import router as closure_router
 from ungpho.monitoring.api import router as monitoring_router
 from ungpho.monitoring.api_reads import router as monitoring_reads_router
@@ -19,3 +20,4 @@ api.add_router("/v1/", trackers_router)
 api.add_router("/v1/preparedness/", preparedness_router)
 api.add_router("/v1/", web_router)
 api.add_router("/v1/", closure_router)
+api.add_router("/v1/incidents/", incidents_router)

@@ -281,6 +281,10 @@ class IncidentReport(Situated):
     # The incident the officer linked it to (or opened from it); none while unhandled.
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="reports", verbose_name=_("incident"))
+    # A call's answers to the reception form (TT 12/2023 Phụ lục VIII.I), as checked by
+    # core.rules.reception: {"form": citation, "answers": {field id: value}}.
+    reception = models.JSONField(_("reception form"), default=dict, blank=True)
+    received_by = models.CharField(_("received by"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -290,9 +294,10 @@ class IncidentReport(Situated):
             # A station's exceedance updates its open report instead of opening another.
             models.UniqueConstraint(fields=["station", "parameter"], condition=Q(status="open"),
                                     name="incident_one_open_per_station_parameter"),
-            # A source lost, then reported stolen, or tracked astray, is still one report.
+            # A source lost, then reported stolen, or tracked astray, is still one report
+            # (calls about it are reports of their own: many calls, one event).
             models.UniqueConstraint(fields=["radioactive_source"],
-                                    condition=Q(status="open"),
+                                    condition=Q(status="open") & ~Q(source="call"),
                                     name="incident_one_open_per_source"),
         ]
         # The duty desk lists open reports newest first.

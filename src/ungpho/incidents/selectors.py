@@ -18,11 +18,16 @@ TRACKER_ALERTS = {"outside_area": gettext_lazy("left its permitted area"),
                   "silent": gettext_lazy("tracker silent")}
 
 
-def incident_list_open(*, user):
-    """Open reports the user may see, newest first."""
-    reports = IncidentReport.objects.filter(status=IncidentReport.Status.OPEN).select_related(
+def reports_visible(*, user):
+    """Every report the user may see (open or closed), newest first."""
+    reports = IncidentReport.objects.select_related(
         "province", "station", "parameter", "facility", "radioactive_source", "incident")
     return scoped(reports, user, province_field="province", facility_field="facility")
+
+
+def incident_list_open(*, user):
+    """Open reports the user may see, newest first."""
+    return reports_visible(user=user).filter(status=IncidentReport.Status.OPEN)
 
 
 def incident_title(report: IncidentReport) -> str:
@@ -37,6 +42,11 @@ def incident_title(report: IncidentReport) -> str:
                 **names, "alert": TRACKER_ALERTS.get(report.decision.get("alert"), "")}
         return _("Radioactive source %(nuclide)s %(serial)s %(status)s") % {
             **names, "status": source.get_status_display()}
+    answers = report.reception.get("answers") if report.reception else None
+    if answers:
+        return _("Call: %(location)s — %(what)s") % {
+            "location": answers.get("incident_location", ""),
+            "what": answers.get("incident_description", "")[:80]}
     return report.get_source_display()
 
 

@@ -214,7 +214,8 @@ def source_report_raise(*, source: RadioactiveSource, kind: str, decision: dict,
                 "activity_bq": source_activity_bq(source, at=at), "group": source.group,
                 "time": at.isoformat(), **decision}
     open_reports = IncidentReport.objects.select_for_update().filter(
-        radioactive_source=source, status=IncidentReport.Status.OPEN)
+        radioactive_source=source, status=IncidentReport.Status.OPEN).exclude(
+        source=IncidentReport.Source.CALL)
     report = open_reports.first()
     if report is None:
         try:

@@ -45,5 +45,5 @@ def incident_role_appoint(request: HttpRequest, pk: int):
         role_appoint(incident=incident, role=request.POST.get("role", ""), user=user,
                      by=request.user)
     except IncidentError as error:
-        messages.error(request, "; ".join(f"{f}: {m}" for f, m in error.problems))
+        messages.error(request, str(error))
     return redirect("incident", pk=incident.pk)

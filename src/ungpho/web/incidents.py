@@ -4,8 +4,6 @@ and the log (TT 12/2023/TT-BKHCN Điều 19.3, 22; Phụ lục VI)."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -14,11 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ungpho.core.rules.facts import FactsError
 from ungpho.incidents.deadlines import deadline_acknowledge, deadline_meet
 from ungpho.incidents.response import (
     IncidentError,
-    incident_classify,
     incident_note,
     incident_open,
     report_link,
@@ -29,13 +25,7 @@ from ungpho.incidents.selectors import (
     incidents_open,
     incidents_visible,
 )
-from ungpho.web import incident_closure, incident_messages, incident_roles
-
-
-def _problems(error: IncidentError | FactsError) -> list[str]:
-    if isinstance(error, IncidentError):
-        return [f"{field}: {message}" for field, message in error.problems]
-    return [f"{problem.path}: {problem.message}" for problem in error.problems]
+from ungpho.web import incident_closure, incident_facts, incident_messages, incident_roles
 
 
 @login_required
@@ -46,7 +36,7 @@ def report_incident_open(request: HttpRequest, pk: int):
         incident = incident_open(report=report, by=request.user,
                                  exercise=request.POST.get("exercise") == "on")
     except IncidentError as error:
-        messages.error(request, "; ".join(_problems(error)))
+        messages.error(request, str(error))
         return redirect("duty-desk")
     return redirect("incident", pk=incident.pk)
 
@@ -60,44 +50,21 @@ def report_incident_link(request: HttpRequest, pk: int):
     try:
         report_link(report=report, incident=incident, by=request.user)
     except IncidentError as error:
-        messages.error(request, "; ".join(_problems(error)))
+        messages.error(request, str(error))
         return redirect("duty-desk")
     messages.success(request, _("Report %(report)s linked to %(incident)s.") % {
         "report": report.code, "incident": incident.code})
     return redirect("duty-desk")
 
 
-def _latest_facts(incident) -> str:
-    latest = incident.classifications.last()
-    return json.dumps(latest.facts if latest else {}, ensure_ascii=False, indent=2)
-
-
 @login_required
 def incident_detail(request: HttpRequest, pk: int):
     incident = get_object_or_404(incidents_visible(user=request.user), pk=pk)
-    problems: list[str] = []
-    facts_text = _latest_facts(incident)
     if request.method == "POST" and incident.status != incident.Status.OPEN:
         messages.error(request, _("%(incident)s is closed: its record is read-only.") % {
             "incident": incident.code})
         return redirect("incident", pk=incident.pk)
-    if request.method == "POST" and request.POST.get("action") == "classify":
-        facts_text = request.POST.get("facts", "")
-        confirmed = {k: request.POST[k] for k in ("hazard_category", "scope")
-                     if request.POST.get(k)}
-        if request.POST.get("alarm_level", "").isdigit():
-            confirmed["alarm_level"] = int(request.POST["alarm_level"])
-        try:
-            facts = json.loads(facts_text or "{}")
-            incident_classify(incident=incident, facts=facts, by=request.user,
-                              confirmed=confirmed, reason=request.POST.get("reason", ""))
-        except json.JSONDecodeError as error:
-            problems = [_("facts: not valid JSON (%(error)s)") % {"error": error}]
-        except (IncidentError, FactsError) as error:
-            problems = _problems(error)
-        else:
-            return redirect("incident", pk=incident.pk)
-    elif request.method == "POST" and request.POST.get("action") in ("meet", "ack"):
+    if request.method == "POST" and request.POST.get("action") in ("meet", "ack"):
         deadline = get_object_or_404(incident.deadlines, pk=request.POST.get("deadline"))
         if request.POST["action"] == "meet":
             with transaction.atomic():
@@ -110,19 +77,18 @@ def incident_detail(request: HttpRequest, pk: int):
             incident_note(incident=incident, text=request.POST.get("text", ""),
                           by=request.user)
         except IncidentError as error:
-            problems = _problems(error)
-        else:
-            return redirect("incident", pk=incident.pk)
+            messages.error(request, str(error))
+        return redirect("incident", pk=incident.pk)
     classifications = list(incident.classifications.all())
     return render(request, "web/incident.html", {
         "incident": incident, "reports": incident.reports.all(),
         "latest": classifications[-1] if classifications else None,
         "history": classifications[::-1], "log": incident.log.all(),
-        "facts_text": facts_text, "problems": problems, "scopes": incident.Scope.choices,
         "deadlines": incident.deadlines.all(),
         **incident_roles.context(incident, request.user),
         **incident_messages.context(incident, request.user),
-        **incident_closure.context(incident, request.user)})
+        **incident_closure.context(incident, request.user),
+        **incident_facts.context(incident, request)})
 
 
 @login_required
