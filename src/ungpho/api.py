@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from ungpho import __version__
 from ungpho.geo.api import router as geo_router
+from ungpho.incidents.api import router as incident_response_router
 from ungpho.monitoring.api import router as monitoring_router
 from ungpho.monitoring.api_reads import router as monitoring_reads_router
 from ungpho.preparedness.api import router as preparedness_router
@@ -17,3 +18,4 @@ api.add_router("/v1/geo/", geo_router)
 api.add_router("/v1/", trackers_router)
 api.add_router("/v1/preparedness/", preparedness_router)
 api.add_router("/v1/", web_router)
+api.add_router("/v1/", incident_response_router)

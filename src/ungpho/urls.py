@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ungpho.api import api
-from ungpho.web import facilities, incident_roles, incidents, stations, views
+from ungpho.web import facilities, incident_response, incident_roles, incidents, stations, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="duty-desk"), name="home"),
@@ -17,6 +17,7 @@ urlpatterns = [
          name="report-incident-link"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
     path("incidents/<int:pk>/roles", incident_roles.incident_role_appoint, name="incident-role"),
+    path("incidents/<int:pk>/response/", include(incident_response.urls)),
     path("map/", views.operations_map, name="map"),
     path("stations/<slug:code>/", stations.station_detail, name="station"),
     path("facilities/", facilities.facility_register, name="facilities"),

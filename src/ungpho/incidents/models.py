@@ -117,6 +117,11 @@ class IncidentLogEntry(models.Model):
         CORRECTION = "correction", _("correction")
         DEADLINE = "deadline", _("deadline")
         ROLE = "role", _("role appointed")
+        CHECKLIST = "checklist", _("checklist")
+        PHASE = "phase", _("response phase")
+        TASK = "task", _("task")
+        PACKAGE = "package", _("activation package")
+        SITREP = "sitrep", _("situation report")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(_("time"))
@@ -300,3 +305,16 @@ class IncidentReport(Situated):
     @property
     def code(self) -> str:
         return f"SC-{self.opened_at:%Y}-{self.pk:05d}"
+
+
+from ungpho.incidents.workflow_models import (  # noqa: E402, F401 - the response workflow's records
+    ActivationPackage,
+    ChecklistTick,
+    IncidentTask,
+    PackageApplication,
+    PackageNotification,
+    PackageResource,
+    PackageTask,
+    PhaseChange,
+    SituationReport,
+)

@@ -24,7 +24,7 @@ from ungpho.incidents.response import (
     report_link,
 )
 from ungpho.incidents.selectors import incident_list_open, incidents_open
-from ungpho.web import incident_roles
+from ungpho.web import incident_response, incident_roles
 
 
 def _problems(error: IncidentError | FactsError) -> list[str]:
@@ -111,4 +111,5 @@ def incident_detail(request: HttpRequest, pk: int):
         "history": classifications[::-1], "log": incident.log.all(),
         "facts_text": facts_text, "problems": problems, "scopes": incident.Scope.choices,
         "deadlines": incident.deadlines.all(),
-        **incident_roles.context(incident, request.user)})
+        **incident_roles.context(incident, request.user),
+        **incident_response.context(incident, request.user)})
