@@ -6,6 +6,7 @@ from ungpho import __version__
 from ungpho.geo.api import router as geo_router
 from ungpho.incidents.api import router as incidents_router
 from ungpho.incidents.api_closure import router as closure_router
+from ungpho.incidents.api_workflow import router as incident_response_router
 from ungpho.monitoring.api import router as monitoring_router
 from ungpho.monitoring.api_reads import router as monitoring_reads_router
 from ungpho.preparedness.api import router as preparedness_router
@@ -21,3 +22,4 @@ api.add_router("/v1/preparedness/", preparedness_router)
 api.add_router("/v1/", web_router)
 api.add_router("/v1/", closure_router)
 api.add_router("/v1/incidents/", incidents_router)
+api.add_router("/v1/", incident_response_router)

@@ -41,3 +41,6 @@ class ClassificationAdmin(ReadOnly):
 class IncidentLogEntryAdmin(ReadOnly):
     list_display = ["incident", "at", "by", "kind", "text"]
     list_filter = ["kind"]
+
+
+from ungpho.incidents import workflow_admin  # noqa: E402, F401 - the response workflow's

@@ -119,6 +119,11 @@ class IncidentLogEntry(models.Model):
         ROLE = "role", _("role appointed")
         MESSAGE = "message", _("public message")
         CLOSED = "closed", _("response closed")
+        CHECKLIST = "checklist", _("checklist")
+        PHASE = "phase", _("response phase")
+        TASK = "task", _("task")
+        PACKAGE = "package", _("activation package")
+        SITREP = "sitrep", _("situation report")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(_("time"))
@@ -313,3 +318,14 @@ class IncidentReport(Situated):
 
 # The closure decision and the final report (TT 12/2023 Điều 25.2, Phụ lục VII.6).
 from ungpho.incidents.closure_models import ClosureDecision, FinalReport  # noqa: E402,F401
+from ungpho.incidents.workflow_models import (  # noqa: E402, F401 - the response workflow's records
+    ActivationPackage,
+    ChecklistTick,
+    IncidentTask,
+    PackageApplication,
+    PackageNotification,
+    PackageResource,
+    PackageTask,
+    PhaseChange,
+    SituationReport,
+)

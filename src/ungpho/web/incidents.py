@@ -25,7 +25,13 @@ from ungpho.incidents.selectors import (
     incidents_open,
     incidents_visible,
 )
-from ungpho.web import incident_closure, incident_facts, incident_messages, incident_roles
+from ungpho.web import (
+    incident_closure,
+    incident_facts,
+    incident_messages,
+    incident_response,
+    incident_roles,
+)
 
 
 @login_required
@@ -88,7 +94,8 @@ def incident_detail(request: HttpRequest, pk: int):
         **incident_roles.context(incident, request.user),
         **incident_messages.context(incident, request.user),
         **incident_closure.context(incident, request.user),
-        **incident_facts.context(incident, request)})
+        **incident_facts.context(incident, request),
+        **incident_response.context(incident, request.user)})
 
 
 @login_required

@@ -1,0 +1,67 @@
+"""Admin of the response workflow (imported by ``incidents.admin``): the activation packages
+are the operations centre's to edit; what was recorded on incidents is read-only."""
+
+from django.contrib import admin
+
+from ungpho.incidents.admin import ReadOnly
+from ungpho.incidents.models import (
+    ActivationPackage,
+    ChecklistTick,
+    IncidentTask,
+    PackageApplication,
+    PackageNotification,
+    PackageResource,
+    PackageTask,
+    PhaseChange,
+    SituationReport,
+)
+
+
+class PackageTaskInline(admin.TabularInline):
+    model = PackageTask
+    extra = 1
+
+
+class PackageNotificationInline(admin.TabularInline):
+    model = PackageNotification
+    extra = 1
+
+
+class PackageResourceInline(admin.TabularInline):
+    model = PackageResource
+    extra = 1
+
+
+@admin.register(ActivationPackage)
+class ActivationPackageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "kind", "hazard_categories", "alarm_levels", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["code", "name_vi", "name_en"]
+    inlines = [PackageTaskInline, PackageNotificationInline, PackageResourceInline]
+
+
+@admin.register(PackageApplication)
+class PackageApplicationAdmin(ReadOnly):
+    list_display = ["incident", "package", "applied_at", "applied_by"]
+
+
+@admin.register(IncidentTask)
+class IncidentTaskAdmin(ReadOnly):
+    list_display = ["incident", "title", "owner", "due_at", "status", "version"]
+    list_filter = ["status", "origin"]
+
+
+@admin.register(PhaseChange)
+class PhaseChangeAdmin(ReadOnly):
+    list_display = ["incident", "previous", "phase", "at", "by", "reason"]
+
+
+@admin.register(ChecklistTick)
+class ChecklistTickAdmin(ReadOnly):
+    list_display = ["incident", "phase", "item", "ticked_at", "ticked_by", "withdrawn_at"]
+
+
+@admin.register(SituationReport)
+class SituationReportAdmin(ReadOnly):
+    list_display = ["incident", "number", "period_from", "period_to", "issued_at",
+                    "issued_by"]

@@ -1,0 +1,193 @@
+"""The response card of the incident page (TT 12/2023/TT-BKHCN Phụ lục VII): the phases with
+their checklists, the tasks, the activation packages and the situation reports; small
+forms whose handlers redirect back to the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ungpho.incidents.models import ActivationPackage, IncidentTask
+from ungpho.incidents.packages import package_apply, packages_suggest
+from ungpho.incidents.phases import checklist_tick, checklist_untick, phase_advance, phases_state
+from ungpho.incidents.response import IncidentError
+from ungpho.incidents.selectors import incidents_open
+from ungpho.incidents.sitreps import sitrep_draft, sitrep_issue, sitrep_last
+from ungpho.incidents.tasks import task_create, task_overdue, task_update
+from ungpho.web.incident_roles import role_candidates
+
+#: The page shows and takes times in Vietnam's time.
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def context(incident, user) -> dict:
+    now = dt.datetime.now(dt.UTC)
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    tasks = sorted(incident.tasks.select_related("owner"),  # open ones first, soonest due
+                   key=lambda t: (t.status != IncidentTask.Status.OPEN, t.due_at or far, t.pk))
+    applied = {a.package_id: a for a in incident.package_applications.all()}
+    last = sitrep_last(incident)
+    return {"response": {
+        "phases": phases_state(incident),
+        "tasks": [(t, task_overdue(t, now)) for t in tasks],
+        "statuses": IncidentTask.Status.choices,
+        "candidates": role_candidates(incident),
+        "packages": [(p, why, applied.get(p.pk)) for p, why in packages_suggest(incident)],
+        "applications": list(applied.values()),
+        "sitreps": list(incident.sitreps.order_by("-number")),
+        "draft": sitrep_draft(incident, now=now),
+        "next_sitrep_due": last.next_due_at if last else None}}
+
+
+def _incident(request: HttpRequest, pk: int):
+    return get_object_or_404(incidents_open(user=request.user), pk=pk)
+
+
+def _back(incident, anchor: str):
+    return redirect(f"{reverse('incident', args=[incident.pk])}#{anchor}")
+
+
+def _refused(request: HttpRequest, error: IncidentError) -> None:
+    messages.error(request, "; ".join(f"{field}: {message}" for field, message in error.problems))
+
+
+def _local_time(raw: str, field: str) -> dt.datetime | None:
+    """A datetime-local field (Vietnam's time) as an aware time; empty: none."""
+    if not raw:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise IncidentError([(field, _("not a date and time: %(value)s") % {"value": raw})]) \
+            from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)
+
+
+def _candidate(incident, raw: str | None):
+    """The owner chosen in a form: one of the people who may hold a role; empty: none."""
+    if not raw:
+        return None
+    user = role_candidates(incident).filter(pk=raw if raw.isdigit() else None).first()
+    if user is None:
+        raise IncidentError([("owner", _("not one of the people on duty for this incident"))])
+    return user
+
+
+def _int(raw: str | None, field: str) -> int:
+    if not (raw or "").isdigit():
+        raise IncidentError([(field, _("a number is needed"))])
+    return int(raw)
+
+
+@login_required
+@require_POST
+def incident_checklist(request: HttpRequest, pk: int):
+    incident = _incident(request, pk)
+    try:
+        action = checklist_untick if request.POST.get("action") == "untick" else checklist_tick
+        action(incident=incident, phase=_int(request.POST.get("phase"), "phase"),
+               item=request.POST.get("item", ""), by=request.user)
+    except IncidentError as error:
+        _refused(request, error)
+    return _back(incident, "phases")
+
+
+@login_required
+@require_POST
+def incident_phase(request: HttpRequest, pk: int):
+    incident = _incident(request, pk)
+    try:
+        phase_advance(incident=incident, to=_int(request.POST.get("to"), "to"),
+                      seen=_int(request.POST.get("seen"), "seen"),
+                      reason=request.POST.get("reason", ""), by=request.user)
+    except IncidentError as error:
+        _refused(request, error)
+    return _back(incident, "phases")
+
+
+@login_required
+@require_POST
+def incident_task_create(request: HttpRequest, pk: int):
+    incident = _incident(request, pk)
+    try:
+        task_create(incident=incident, title=request.POST.get("title", ""),
+                    owner=_candidate(incident, request.POST.get("owner")),
+                    due_at=_local_time(request.POST.get("due_at", ""), "due_at"),
+                    by=request.user)
+    except IncidentError as error:
+        _refused(request, error)
+    return _back(incident, "tasks")
+
+
+@login_required
+@require_POST
+def incident_task_update(request: HttpRequest, pk: int, task: int):
+    incident = _incident(request, pk)
+    row = get_object_or_404(incident.tasks, pk=task)
+    changes = {}
+    if request.POST.get("status"):
+        changes["status"] = request.POST["status"]
+    try:
+        if "owner" in request.POST:
+            changes["owner"] = _candidate(incident, request.POST["owner"])
+        if "due_at" in request.POST:
+            changes["due_at"] = _local_time(request.POST["due_at"], "due_at")
+        task_update(task=row, version=_int(request.POST.get("version"), "version"),
+                    by=request.user, **changes)
+    except IncidentError as error:
+        _refused(request, error)
+    return _back(incident, "tasks")
+
+
+@login_required
+@require_POST
+def incident_package_apply(request: HttpRequest, pk: int, package: int):
+    incident = _incident(request, pk)
+    chosen = get_object_or_404(ActivationPackage, pk=package)
+    try:
+        _application, applied = package_apply(incident=incident, package=chosen,
+                                              by=request.user)
+    except IncidentError as error:
+        _refused(request, error)
+    else:
+        if not applied:
+            messages.info(request, _("Package %(code)s was already applied; nothing added.")
+                          % {"code": chosen.code})
+    return _back(incident, "packages")
+
+
+@login_required
+@require_POST
+def incident_sitrep_issue(request: HttpRequest, pk: int):
+    incident = _incident(request, pk)
+    post = request.POST
+    try:
+        corrects = incident.sitreps.filter(pk=post["corrects"]).first() \
+            if post.get("corrects", "").isdigit() else None
+        sitrep_issue(incident=incident, by=request.user, situation=post.get("situation", ""),
+                     actions=post.get("actions", ""), next_steps=post.get("next_steps", ""),
+                     resources=post.get("resources", ""),
+                     next_due_at=_local_time(post.get("next_due_at", ""), "next_due_at"),
+                     corrects=corrects)
+    except IncidentError as error:
+        _refused(request, error)
+    return _back(incident, "sitreps")
+
+
+urls = [
+    path("checklist", incident_checklist, name="incident-checklist"),
+    path("phase", incident_phase, name="incident-phase"),
+    path("tasks", incident_task_create, name="incident-task-create"),
+    path("tasks/<int:task>", incident_task_update, name="incident-task-update"),
+    path("packages/<int:package>/apply", incident_package_apply,
+         name="incident-package-apply"),
+    path("sitreps", incident_sitrep_issue, name="incident-sitrep"),
+]
