@@ -123,6 +123,8 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
         ("trucban", "Trực ban NACCET (Nguyễn Văn An)", Role.NATIONAL_DUTY, None, ()),
         ("bch.quangninh", "Ban chỉ huy tỉnh Quảng Ninh", Role.PROVINCIAL_COMMAND, qn, ()),
         ("bch.hanoi", "Ban chỉ huy TP Hà Nội", Role.PROVINCIAL_COMMAND, hn, ()),
+        ("bch.haiphong", "Ban chỉ huy TP Hải Phòng", Role.PROVINCIAL_COMMAND,
+         _province(20.8449, 106.6881), ()),
         ("coso.bachmai", "Cơ sở: Bệnh viện Bạch Mai", Role.FACILITY_OPERATOR, None,
          ("bachmai-ydhn",)),
         ("quantri", "Quản trị hệ thống", Role.ADMINISTRATOR, None, ()),
@@ -178,6 +180,7 @@ def _registry_summary(out: TextIO) -> None:
 def _incident_from_tracker_alert(out: TextIO) -> None:
     """The duty officer opens an incident from the Ir-192 camera's report and classifies it
     with the facts of the rules example (a sealed source out of control)."""
+    from ungpho.incidents.demo_response import demo_drill, demo_response
     from ungpho.incidents.models import IncidentReport
     from ungpho.incidents.response import incident_classify, incident_open
     from ungpho.preparedness.demo_data import TRACKER_SERIAL
@@ -194,6 +197,8 @@ def _incident_from_tracker_alert(out: TextIO) -> None:
     incident_classify(incident=incident, facts=facts, by=officer)
     out.write(f"Sự cố / incident {incident.code} (từ báo cáo / from report {report.code}) → "
               f"/incidents/{incident.pk}/\n")
+    demo_response(incident, out=out)
+    demo_drill(out=out)
 
 
 def _rules_example(out: TextIO) -> None:
