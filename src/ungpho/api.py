@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from ungpho import __version__
+from ungpho.alerts.api import router as notifications_router
 from ungpho.geo.api import router as geo_router
 from ungpho.monitoring.api import router as monitoring_router
 from ungpho.monitoring.api_reads import router as monitoring_reads_router
@@ -17,3 +18,4 @@ api.add_router("/v1/geo/", geo_router)
 api.add_router("/v1/", trackers_router)
 api.add_router("/v1/preparedness/", preparedness_router)
 api.add_router("/v1/", web_router)
+api.add_router("/v1/", notifications_router)

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ungpho.api import api
-from ungpho.web import facilities, incidents, stations, views
+from ungpho.web import facilities, incident_notifications, incidents, stations, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="duty-desk"), name="home"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("duty/reports/<int:pk>/link", incidents.report_incident_link,
          name="report-incident-link"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
+    path("ack/<str:token>", incident_notifications.notification_ack, name="notification-ack"),
+    path("inbox/", incident_notifications.inbox, name="inbox"),
     path("map/", views.operations_map, name="map"),
     path("stations/<slug:code>/", stations.station_detail, name="station"),
     path("facilities/", facilities.facility_register, name="facilities"),

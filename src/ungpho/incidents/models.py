@@ -115,6 +115,7 @@ class IncidentLogEntry(models.Model):
         NOTE = "note", _("note")
         CORRECTION = "correction", _("correction")
         DEADLINE = "deadline", _("deadline")
+        NOTIFICATION = "notification", _("notification")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(_("time"))

@@ -24,6 +24,7 @@ from ungpho.incidents.response import (
     report_link,
 )
 from ungpho.incidents.selectors import incident_list_open, incidents_open
+from ungpho.web import incident_notifications
 
 
 def _problems(error: IncidentError | FactsError) -> list[str]:
@@ -109,4 +110,5 @@ def incident_detail(request: HttpRequest, pk: int):
         "latest": classifications[-1] if classifications else None,
         "history": classifications[::-1], "log": incident.log.all(),
         "facts_text": facts_text, "problems": problems, "scopes": incident.Scope.choices,
-        "deadlines": incident.deadlines.all()})
+        "deadlines": incident.deadlines.all(),
+        **incident_notifications.context(incident, request.user)})
