@@ -109,7 +109,7 @@ def test_reclassification_keeps_the_history(duty_officer):
     incident.refresh_from_db()
     assert [c.scope for c in incident.classifications.all()] == ["provincial", incident.scope]
     assert incident.scope == "national"  # two provinces: QĐ 1251 Điều 1.I
-    assert "Phân loại lại" in incident.log.last().text
+    assert "Phân loại lại" in incident.log.filter(kind="classified").last().text
 
 
 def test_an_incident_is_judged_by_the_instrument_in_force_on_its_date(duty_officer):

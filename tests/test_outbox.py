@@ -17,7 +17,7 @@ def queued(gamma_station, duty_officer):
         station_id=gamma_station.station.pk, parameter_id=gamma_station.parameter.pk,
         province_code="01", lat=21.03, lon=105.85, observed_at=dt.datetime.now(dt.UTC),
         decision={"value": 0.9, "limit": 0.5, "level": 1})
-    return Notification.objects.get(incident=report)
+    return Notification.objects.get(report=report)
 
 
 def test_a_queued_email_reaches_the_smtp_server_once(queued, smtp_settings):

@@ -127,7 +127,7 @@ def test_a_lost_source_opens_one_report_on_the_duty_desk_with_its_notifications(
     assert report.province_id == "31"
     assert report.decision["category"] == "IV"
     assert 0 < report.decision["activity_bq"] < 3.7e12  # decayed since 2026-10-01
-    assert Notification.objects.filter(incident=report,
+    assert Notification.objects.filter(report=report,
                                        recipient=duty_officer.email).exists()
 
 

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from ungpho import __version__
+from ungpho.alerts.api import router as notifications_router
 from ungpho.geo.api import router as geo_router
 from ungpho.incidents.api import router as incidents_router
 from ungpho.incidents.api_closure import router as closure_router
@@ -23,3 +24,4 @@ api.add_router("/v1/", web_router)
 api.add_router("/v1/", closure_router)
 api.add_router("/v1/incidents/", incidents_router)
 api.add_router("/v1/", incident_response_router)
+api.add_router("/v1/", notifications_router)

@@ -26,6 +26,12 @@ DEFAULT_FROM_EMAIL = env.env_str("EMAIL_FROM", "ungpho@localhost")
 
 WORKER_POLL_S = env.env_float("UNGPHO_WORKER_POLL_S", 2.0, minimum=0.05)
 OUTBOX_LEASE_S = env.env_float("UNGPHO_OUTBOX_LEASE_S", 300.0, minimum=0.5)
+# Notification channels and acknowledgement (docs/incident-notifications.md).
+BASE_URL = env.env_str("UNGPHO_BASE_URL", "http://localhost:8000")
+SMS_GATEWAY_URL = env.env_str("UNGPHO_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env.env_str("UNGPHO_SMS_GATEWAY_TOKEN", "")
+HTTP_CHANNEL_TIMEOUT_S = env.env_float("UNGPHO_HTTP_TIMEOUT_S", 10.0, minimum=0.1)
+ACK_TIMEOUT_S = env.env_float("UNGPHO_ACK_TIMEOUT_S", 600.0, minimum=1.0)
 # Station files: the drop folder the worker watches, and where it moves what it took in.
 DROP_DIR = env.optional_dir("UNGPHO_DROP_DIR")
 ARCHIVE_DIR = DATA_DIR / "archive"
@@ -77,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ungpho.web.incident_notifications.inbox_badge",
             ],
         },
     },

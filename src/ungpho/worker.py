@@ -15,6 +15,7 @@ import uuid
 from django.conf import settings
 from django.db import close_old_connections
 
+from ungpho.alerts.escalation import notifications_escalate
 from ungpho.alerts.services import outbox_send_due
 from ungpho.incidents.deadlines import deadlines_process
 from ungpho.monitoring.files import drop_folder_pass
@@ -36,7 +37,8 @@ def worker_tick(*, worker: str) -> dict[str, int]:
             "national_exceedances": national_limits_check(),
             "silent_trackers": trackers_silence_check(),
             "deadline_events": deadlines_process(),
-            "notifications_sent": outbox_send_due(worker_id=worker)}
+            "notifications_sent": outbox_send_due(worker_id=worker),
+            "notifications_escalated": notifications_escalate()}
 
 
 def worker_run(stop: threading.Event) -> None:

@@ -1,13 +1,32 @@
 from django.contrib import admin
 
-from ungpho.alerts.models import Notification, PublicMessage
+from ungpho.alerts.models import Contact, Notification, PlanRule, PublicMessage
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "subject", "status", "attempts", "due_at", "sent_at"]
-    list_filter = ["status", "channel"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    list_display = ["recipient", "channel", "party", "subject", "status", "attempts", "due_at",
+                    "sent_at", "acknowledged_at"]
+    list_filter = ["status", "channel", "party"]
+    # The acknowledgement token stays out of sight: it is the recipient's.
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "ack_token"]
+    exclude = ["ack_token"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["party", "province", "name", "email", "phone", "webhook_url", "role",
+                    "active"]
+    list_filter = ["party", "active", "province"]
+    search_fields = ["name", "email", "phone"]
+
+
+@admin.register(PlanRule)
+class PlanRuleAdmin(admin.ModelAdmin):
+    list_display = ["order", "party", "channels", "scopes", "min_alarm_level",
+                    "hazard_categories", "transboundary_only", "citation", "active"]
+    list_editable = ["active"]
+    list_filter = ["party", "active"]
 
 
 @admin.register(PublicMessage)

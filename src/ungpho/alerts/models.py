@@ -1,5 +1,110 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from ungpho.accounts.roles import Role
+
+
+class Party(models.TextChoices):
+    """Who a notification plan can name (ids as in the rules' ``notify`` lists)."""
+
+    FACILITY_COMMAND_BOARD = "facility_command_board", _("facility command board")
+    PROVINCIAL_COMMAND_BOARD = "provincial_command_board", _("provincial command board")
+    PROVINCIAL_DOST = "provincial_dost", _("provincial Department of Science and Technology")
+    POLICE_113 = "police_113", _("police 113")
+    FIRE_114 = "fire_114", _("fire and rescue 114")
+    AMBULANCE_115 = "ambulance_115", _("ambulance 115")
+    NACCET = "naccet", _("NACCET (national operations centre)")
+    MINISTRY_OF_DEFENCE = "ministry_of_defence", _("Ministry of Defence")
+    IAEA_CONTACT_POINT = "iaea_contact_point", _("IAEA contact point")
+    NEIGHBOURING_PROVINCE = "neighbouring_province", _("neighbouring provinces' command boards")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+    WEBHOOK = "webhook", _("webhook")
+    INAPP = "inapp", _("in the application")
+
+
+class Contact(models.Model):
+    """A contact point of a party (danh sách liên lạc, TT 12/2023 Điều 26.6.a). Without a
+    province it serves every incident (in-app: the users of ``role`` in the incident's scope);
+    with one, only incidents there (for neighbouring provinces: incidents next door)."""
+
+    party = models.CharField(_("party"), max_length=30, choices=Party.choices)
+    province = models.ForeignKey("geo.Province", null=True, blank=True,
+                                 on_delete=models.PROTECT, verbose_name=_("province"))
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone for SMS"), max_length=20, blank=True)
+    webhook_url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    webhook_secret = models.CharField(_("webhook secret"), max_length=200, blank=True)
+    role = models.CharField(_("in-app users of the role"), max_length=30, blank=True,
+                            choices=[(r.value, r.label) for r in Role])
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["party", "province", "name"]
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        constraints = [models.CheckConstraint(
+            condition=Q(webhook_url="") | ~Q(webhook_secret=""),
+            name="contact_webhook_has_secret")]
+
+    def __str__(self):
+        return f"{self.get_party_display()}: {self.name}"
+
+
+class PlanRule(models.Model):
+    """One rule of the notification plan (``ungpho.core.rules.notify_plan.PlanRule``)."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    party = models.CharField(_("party"), max_length=30, choices=Party.choices)
+    channels = models.JSONField(_("channels"), help_text='e.g. ["email", "sms", "inapp"]')
+    scopes = models.JSONField(_("response scopes"), default=list, blank=True,
+                              help_text=_("empty: any scope"))
+    min_alarm_level = models.PositiveSmallIntegerField(_("from alarm level"), null=True,
+                                                       blank=True)
+    hazard_categories = models.JSONField(_("hazard categories"), default=list, blank=True,
+                                         help_text=_("empty: any category"))
+    transboundary_only = models.BooleanField(_("transboundary events only"), default=False)
+    citation = models.CharField(_("citation"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("notification plan rule")
+        verbose_name_plural = _("notification plan")
+
+    def __str__(self):
+        return f"{self.order}: {self.party} ← {', '.join(self.channels)}"
+
+    def clean(self):
+        """Refuse in the admin what the plan could not apply, naming the field."""
+        from ungpho.core.rules.notify_plan import PlanRule as Rule
+
+        lists = {"channels": self.channels, "scopes": self.scopes,
+                 "hazard_categories": self.hazard_categories}
+        bad = [name for name, value in lists.items() if not isinstance(value, list)]
+        if bad:
+            raise ValidationError({name: _("a list, e.g. [\"email\", \"sms\"]") for name in bad})
+        try:
+            Rule(party=self.party, channels=tuple(self.channels), citation=self.citation,
+                 scopes=frozenset(self.scopes))
+        except ValueError as error:
+            field = str(error).split(":", 1)[0]
+            raise ValidationError({field if field in lists else "channels": str(error)}) \
+                from error
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Notification(models.Model):
@@ -7,6 +112,8 @@ class Notification(models.Model):
 
     Life: pending → sending (claimed, with a lease) → sent; a failed attempt goes back to
     pending with a later ``due_at``; after ``MAX_ATTEMPTS`` it stays ``failed`` on the desk.
+    Plan messages (``ack_required``) wait for an acknowledgement; without one in time, or
+    failed for good, they are escalated once (``escalated_at``).
     """
 
     class Status(models.TextChoices):
@@ -17,12 +124,21 @@ class Notification(models.Model):
 
     MAX_ATTEMPTS = 8
 
-    channel = models.CharField(max_length=10, default="email")
-    recipient = models.CharField(_("recipient"), max_length=254)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # An e-mail address, a phone number, a webhook URL or (in-app) a user name.
+    recipient = models.CharField(_("recipient"), max_length=500)
     subject = models.CharField(_("subject"), max_length=250)
     body = models.TextField(_("body"))
-    incident = models.ForeignKey("incidents.IncidentReport", null=True, blank=True,
+    report = models.ForeignKey("incidents.IncidentReport", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="notifications")
+    incident = models.ForeignKey("incidents.Incident", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="notifications")
+    party = models.CharField(_("party"), max_length=30, choices=Party.choices, blank=True)
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="inbox")
+    citation = models.CharField(_("citation"), max_length=300, blank=True)
     # One message per event and recipient, however often the event is raised.
     dedupe_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -33,12 +149,27 @@ class Notification(models.Model):
     claimed_by = models.CharField(max_length=80, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # The acknowledgement link's secret (/ack/<token>); rows older than it have none (NULL,
+    # since unique: an empty string would be one value shared by them all).
+    ack_token = models.CharField(max_length=40, unique=True, null=True,  # noqa: DJ001
+                                 default=_token, editable=False)
+    ack_required = models.BooleanField(default=False)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=200, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # A reminder's original message: acknowledging either acknowledges both.
+    reminder_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="reminders")
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        # The worker looks for due rows by status and due time.
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [
+            # The worker looks for due rows by status and due time.
+            models.Index(fields=["status", "due_at"]),
+            # The escalation pass: unacknowledged plan messages not yet escalated.
+            models.Index(fields=["ack_required", "acknowledged_at", "escalated_at"]),
+        ]
 
     def __str__(self):
         return f"{self.recipient}: {self.subject}"
@@ -48,6 +179,11 @@ class Notification(models.Model):
         """Stable across retries, so a receiving mail client can drop a duplicate."""
         return f"<notification-{self.pk}@ungpho>"
 
+    @property
+    def idempotency_key(self) -> str:
+        """Stable across retries and workers (HTTP ``Idempotency-Key``): a receiver that keeps
+        the keys it has seen gets each message once."""
+        return hashlib.sha256(self.dedupe_key.encode()).hexdigest()[:32]
 
 class PublicMessage(models.Model):
     """A public information message (TT 12/2023 Phụ lục VIII.II) of an incident, from draft

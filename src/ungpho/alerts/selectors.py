@@ -33,3 +33,20 @@ def incident_recipients(incident: IncidentReport) -> list[str]:
 def notification_problems():
     """Notifications that gave up, for the duty desk."""
     return Notification.objects.filter(status=Notification.Status.FAILED).order_by("-due_at")
+
+
+def incident_notifications(incident_id: int):
+    """Every message about an incident, in the order queued, with its party's contact."""
+    return Notification.objects.filter(incident_id=incident_id).select_related(
+        "contact", "user").order_by("created_at", "pk")
+
+
+def inbox_of(user):
+    """The user's in-app messages, newest first."""
+    return Notification.objects.filter(user=user, channel="inapp").select_related(
+        "incident").order_by("-created_at", "-pk")
+
+
+def inbox_unacknowledged(user) -> int:
+    return Notification.objects.filter(user=user, channel="inapp",
+                                       acknowledged_at=None).count()

@@ -1,33 +1,38 @@
 """The notification outbox: enqueue in the event's transaction, send from the worker.
 
 Delivery is at-least-once with a narrow window: a send is claimed with a conditional UPDATE
-(works on SQLite and PostgreSQL, several workers at once), the SMTP conversation runs outside
-any transaction, and the row is marked sent as soon as the server accepts the message. A
-worker killed mid-conversation leaves the row ``sending``; the server has accepted nothing,
-and once the lease (``UNGPHO_OUTBOX_LEASE_S``) runs out another pass sends it. Only a crash
-in the instant between the server's acceptance and the UPDATE can repeat a message, and then
-with the same Message-ID, which mail clients use to drop duplicates.
+(works on SQLite and PostgreSQL, several workers at once), the conversation with the server
+or gateway runs outside any transaction, and the row is marked sent as soon as the other side
+accepts the message. A worker killed mid-conversation leaves the row ``sending``; once the
+lease (``UNGPHO_OUTBOX_LEASE_S``) runs out another pass sends it. Only a crash in the instant
+between the acceptance and the UPDATE can repeat a message, and then with the same Message-ID
+(e-mail) or ``Idempotency-Key`` (SMS gateway, webhook), by which the receiver drops the
+duplicate: exactly once per recipient. The channels are in ``ungpho.alerts.channels``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from ungpho.alerts.models import Notification
+from ungpho.alerts.channels import Mailer, channel_send
+from ungpho.alerts.models import Channel, Notification
 from ungpho.alerts.selectors import incident_recipients
 from ungpho.audit.services import audit_record
+from ungpho.core.rules.notify_plan import DEADLINE_PARTIES
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.selectors import incident_title
 
 log = logging.getLogger(__name__)
+#: Parties whose delivery can meet a "notify" deadline (TT 12/2023 Phụ lục VI).
+NOTIFY_DEADLINE_PARTIES = frozenset().union(*DEADLINE_PARTIES.values())
 
 
 def retry_delay_s(attempts: int) -> float:
@@ -44,13 +49,16 @@ def _render_incident(incident: IncidentReport, template: str) -> str:
 
 
 def notification_enqueue(*, recipient: str, subject: str, body: str, dedupe_key: str,
-                         now: dt.datetime, incident: IncidentReport | None = None) -> bool:
-    """Queue one e-mail unless its ``dedupe_key`` was queued before; True if new. Runs in the
-    caller's transaction, so the message exists exactly when the event that caused it does."""
+                         now: dt.datetime, report: IncidentReport | None = None,
+                         channel: str = Channel.EMAIL, **fields) -> bool:
+    """Queue one message unless its ``dedupe_key`` was queued before; True if new. Runs in the
+    caller's transaction, so the message exists exactly when the event that caused it does.
+    ``fields``: further columns of :class:`Notification` (incident, party, contact, user,
+    citation, ack_required, reminder_of, and status/sent_at for in-app messages)."""
     _, new = Notification.objects.get_or_create(
         dedupe_key=dedupe_key[:200], defaults={
-            "recipient": recipient, "subject": subject[:250], "body": body,
-            "incident": incident, "created_at": now, "due_at": now})
+            "recipient": recipient, "subject": subject[:250], "body": body, "channel": channel,
+            "report": report, "created_at": now, "due_at": now, **fields})
     return new
 
 
@@ -68,7 +76,7 @@ def notifications_enqueue_for_incident(*, incident_id: int) -> int:
     created = 0
     for recipient in incident_recipients(incident):
         created += notification_enqueue(
-            recipient=recipient, subject=subject, body=body, incident=incident, now=now,
+            recipient=recipient, subject=subject, body=body, report=incident, now=now,
             dedupe_key=f"incident:{incident.pk}:opened:{recipient}")
     return created
 
@@ -84,36 +92,47 @@ def outbox_claim_next(*, worker_id: str, now: dt.datetime | None = None) -> Noti
             pk=row.pk, status=row.status, claimed_at=row.claimed_at,
         ).update(status=Notification.Status.SENDING, claimed_at=now, claimed_by=worker_id,
                  attempts=F("attempts") + 1)
-        if won:
-            row.refresh_from_db()
+        if won:  # the row as the UPDATE left it, without reading it again
+            row.status, row.claimed_at, row.claimed_by = (Notification.Status.SENDING, now,
+                                                          worker_id)
+            row.attempts += 1
             return row
     return None
 
 
-def outbox_deliver(notification: Notification, *, worker_id: str) -> bool:
-    """Send one claimed row and record the outcome; True when the server accepted it."""
-    message = EmailMessage(subject=notification.subject, body=notification.body,
-                           from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient],
-                           headers={"Message-ID": notification.message_id})
+def outbox_deliver(notification: Notification, *, worker_id: str,
+                   mailer: Mailer | None = None) -> bool:
+    """Send one claimed row and record the outcome; True when the other side accepted it.
+    ``mailer`` keeps one SMTP connection across a pass; without it, one for this message."""
+    own = mailer is None
+    mailer = mailer or Mailer()
     try:
-        message.send(fail_silently=False)
+        channel_send(notification, mailer)
     except Exception as error:  # any transport failure: record it, retry later
         log.warning("notification %s to %s failed: %s", notification.pk, notification.recipient,
                     error)
         _outbox_failed(notification, worker_id=worker_id, error=f"{type(error).__name__}: {error}")
         return False
+    finally:
+        if own:
+            mailer.close()
     _outbox_sent(notification, worker_id=worker_id)
     return True
 
 
 @transaction.atomic
 def _outbox_sent(notification: Notification, *, worker_id: str) -> None:
+    from ungpho.alerts.plans import notify_deadlines_check
+
     now = dt.datetime.now(dt.UTC)
-    Notification.objects.filter(pk=notification.pk, claimed_by=worker_id).update(
-        status=Notification.Status.SENT, sent_at=now, last_error="")
+    if not Notification.objects.filter(pk=notification.pk, claimed_by=worker_id).update(
+            status=Notification.Status.SENT, sent_at=now, last_error=""):
+        return  # our lease ran out and another worker took the row over
     audit_record(by=None, action="notification.sent", obj=notification,
                  after={"recipient": notification.recipient, "sent_at": now.isoformat(),
                         "attempts": notification.attempts, "worker": worker_id})
+    if notification.incident_id and notification.party in NOTIFY_DEADLINE_PARTIES:
+        notify_deadlines_check(incident_id=notification.incident_id, at=now)
 
 
 @transaction.atomic
@@ -131,11 +150,36 @@ def _outbox_failed(notification: Notification, *, worker_id: str, error: str) ->
 
 
 def outbox_send_due(*, worker_id: str, limit: int = 100) -> int:
-    """One worker pass over the outbox; returns how many messages were accepted."""
+    """One worker pass over the outbox, with one SMTP connection for all its e-mails;
+    returns how many messages were accepted."""
     sent = 0
-    for _ in range(limit):
-        notification = outbox_claim_next(worker_id=worker_id)
-        if notification is None:
-            break
-        sent += outbox_deliver(notification, worker_id=worker_id)
+    mailer = Mailer()
+    try:
+        with _bookkeeping_commits():
+            for _ in range(limit):
+                notification = outbox_claim_next(worker_id=worker_id)
+                if notification is None:
+                    break
+                sent += outbox_deliver(notification, worker_id=worker_id, mailer=mailer)
+    finally:
+        mailer.close()
     return sent
+
+
+@contextlib.contextmanager
+def _bookkeeping_commits():
+    """PostgreSQL: the pass's claims and outcomes commit without waiting for the WAL flush
+    (``synchronous_commit = off``; ~3.5 ms a commit here). A database *server* crash can then
+    forget the last fraction of a second of them: a row goes back to due and is sent again,
+    with the same Message-ID / Idempotency-Key, which the receiver drops — the guarantee the
+    outbox gives anyway. Never data loss: the rows themselves were committed durably."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")

@@ -178,7 +178,8 @@ def _escalate(pk: int, step: int, now: dt.datetime) -> int:
             f"page to stop the escalation.\n")
     for recipient in recipients:
         notification_enqueue(recipient=recipient, subject=subject, body=body,
-                             dedupe_key=f"deadline:{pk}:step:{step}:{recipient}", now=now)
+                             dedupe_key=f"deadline:{pk}:step:{step}:{recipient}", now=now,
+                             incident=incident)
     log_add(incident=incident, kind=IncidentLogEntry.Kind.DEADLINE, by=None, at=now,
             text=f"Nhắc hạn bước {step + 1} ({plan[step]['target']}) → {len(recipients)} người"
                  f" / escalation step {step + 1} → {len(recipients)} recipients",

@@ -124,6 +124,7 @@ class IncidentLogEntry(models.Model):
         TASK = "task", _("task")
         PACKAGE = "package", _("activation package")
         SITREP = "sitrep", _("situation report")
+        NOTIFICATION = "notification", _("notification")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(_("time"))

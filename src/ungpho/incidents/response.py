@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from ungpho.alerts.plans import incident_notify
 from ungpho.audit.services import Actor
 from ungpho.core.rules.classify import incident_classify as rules_classify
 from ungpho.core.rules.facts import IncidentFacts, facts_parse
@@ -138,6 +139,7 @@ def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | 
     first = incident.classifications.order_by("at", "pk").first()
     deadlines_set(incident=incident, category=chosen["hazard_category"] or None,
                   classified_at=first.at, by=by)
+    incident_notify(incident=incident, by=by, now=now)
     return record
 
 

@@ -29,6 +29,7 @@ from ungpho.web import (
     incident_closure,
     incident_facts,
     incident_messages,
+    incident_notifications,
     incident_response,
     incident_roles,
 )
@@ -95,7 +96,8 @@ def incident_detail(request: HttpRequest, pk: int):
         **incident_messages.context(incident, request.user),
         **incident_closure.context(incident, request.user),
         **incident_facts.context(incident, request),
-        **incident_response.context(incident, request.user)})
+        **incident_response.context(incident, request.user),
+        **incident_notifications.context(incident, request.user)})
 
 
 @login_required
