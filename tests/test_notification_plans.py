@@ -134,7 +134,7 @@ def test_the_email_reaches_the_smtp_server_with_an_acknowledgement_link(director
     [message] = [m for m in smtp_settings.messages if m["To"] == "bch@hanoi.gov.vn"]
     body = message.get_content()
     assert incident.code in body and "---- English ----" in body
-    link = re.search(r"http://localhost:8000(/ack/\S+)", body).group(1)
+    link = re.search(r"http://127.0.0.1:8000(/ack/\S+)", body).group(1)
     row = Notification.objects.get(recipient="bch@hanoi.gov.vn")
     assert row.status == "sent" and row.sent_at is not None
 

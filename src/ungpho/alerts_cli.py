@@ -25,7 +25,8 @@ def cmd_alerts_cap(args) -> int:
     from ungpho.cli import _require_database
 
     _require_database(migrated=True)
-    from ungpho.alerts.public_cap import CLI_URL, message_cap_xml, messages_released
+    from ungpho.alerts.links import public_url
+    from ungpho.alerts.public_cap import message_cap_xml, messages_released
 
     incident = None
     if args.incident:
@@ -33,7 +34,7 @@ def cmd_alerts_cap(args) -> int:
         if incident is None:
             sys.exit(f"ungpho alerts cap: --incident: không có sự cố / no incident "
                      f"{args.incident!r}")
-    base = (args.base_url or _configured_url() or CLI_URL).rstrip("/")
+    base = (args.base_url or public_url()).rstrip("/")
     messages = list(messages_released(current_only=not args.all, incident=incident))[::-1]
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -46,12 +47,6 @@ def cmd_alerts_cap(args) -> int:
     sys.stdout.flush()
     print(f"{len(messages)} bản tin CAP / CAP messages", file=sys.stderr)
     return 0
-
-
-def _configured_url() -> str | None:
-    from django.conf import settings
-
-    return settings.PUBLIC_URL
 
 
 def add_alerts_parser(sub: argparse._SubParsersAction) -> None:
@@ -68,4 +63,4 @@ def add_alerts_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, help="thư mục ghi mỗi bản tin một tệp / folder for one "
                                             "file per message")
     p.add_argument("--base-url", help="địa chỉ công khai cho các liên kết / public address for "
-                                      "the links (UNGPHO_PUBLIC_URL)")
+                                      "the links (UNGPHO_BASE_URL)")

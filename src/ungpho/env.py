@@ -24,15 +24,15 @@ KNOWN_VARIABLES = {
     "UNGPHO_WORKER_POLL_S": "seconds between two worker passes (2)",
     "UNGPHO_OUTBOX_LEASE_S": "seconds before a claimed but unfinished send is retried (300)",
     "UNGPHO_SMTP_TIMEOUT_S": "seconds an SMTP conversation may stall (60)",
-    "UNGPHO_BASE_URL": "public address of the web UI, for links in messages (http://localhost:8000)",
+    "UNGPHO_BASE_URL": "public address of the site, for acknowledgement links and the links in "
+                       "CAP alerts and the Atom feed (unset = the address a request came to; "
+                       "http://127.0.0.1:8000 for the worker and the CLI)",
     "UNGPHO_SMS_GATEWAY_URL": "HTTP endpoint of the SMS gateway (POST JSON); unset = SMS off",
     "UNGPHO_SMS_GATEWAY_TOKEN": "bearer token for the SMS gateway",
     "UNGPHO_HTTP_TIMEOUT_S": "seconds an SMS gateway or webhook request may take (10)",
     "UNGPHO_ACK_TIMEOUT_S": "seconds from sending to escalating an unacknowledged message (600)",
     "UNGPHO_DROP_DIR": "station files drop folder (the FTP root) the worker ingests; unset = off",
     "UNGPHO_INGEST_CHUNK": "readings per ingestion transaction (20000)",
-    "UNGPHO_PUBLIC_URL": "public address of the site, for the links in CAP alerts and the Atom "
-                         "feed (unset = the address a request came to; 127.0.0.1:8000 for the CLI)",
     "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
     "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
     "UNGPHO_TEST_BROWSER": "tests: path to Chromium for browser tests",

@@ -27,7 +27,8 @@ DEFAULT_FROM_EMAIL = env.env_str("EMAIL_FROM", "ungpho@localhost")
 WORKER_POLL_S = env.env_float("UNGPHO_WORKER_POLL_S", 2.0, minimum=0.05)
 OUTBOX_LEASE_S = env.env_float("UNGPHO_OUTBOX_LEASE_S", 300.0, minimum=0.5)
 # Notification channels and acknowledgement (docs/incident-notifications.md).
-BASE_URL = env.env_str("UNGPHO_BASE_URL", "http://localhost:8000")
+# The site's public address for links in messages, CAP and Atom (alerts.links.public_url).
+BASE_URL = env.env_str("UNGPHO_BASE_URL")
 SMS_GATEWAY_URL = env.env_str("UNGPHO_SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = env.env_str("UNGPHO_SMS_GATEWAY_TOKEN", "")
 HTTP_CHANNEL_TIMEOUT_S = env.env_float("UNGPHO_HTTP_TIMEOUT_S", 10.0, minimum=0.1)
@@ -37,8 +38,6 @@ DROP_DIR = env.optional_dir("UNGPHO_DROP_DIR")
 ARCHIVE_DIR = DATA_DIR / "archive"
 REJECTED_DIR = DATA_DIR / "rejected"
 INGEST_CHUNK = int(env.env_float("UNGPHO_INGEST_CHUNK", 20000, minimum=1))
-# The links in CAP alerts and the Atom feed (ungpho.alerts.public_cap).
-PUBLIC_URL = env.env_str("UNGPHO_PUBLIC_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

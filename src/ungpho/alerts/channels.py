@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 
+from ungpho.alerts.links import public_url
 from ungpho.alerts.models import Channel, Notification
 
 
@@ -34,8 +35,7 @@ class ChannelError(Exception):
 def ack_url(notification: Notification) -> str | None:
     if not notification.ack_token:
         return None
-    return settings.BASE_URL.rstrip("/") + reverse("notification-ack",
-                                                   args=[notification.ack_token])
+    return public_url() + reverse("notification-ack", args=[notification.ack_token])
 
 
 def _text(notification: Notification) -> str:

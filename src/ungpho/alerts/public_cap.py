@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.urls import reverse
 
 from ungpho.alerts.models import PublicMessage
@@ -27,17 +26,6 @@ from ungpho.core.rules.alarm import alarm_level_id
 #: How long after the announced next update a message still stands.
 EXPIRES_MARGIN = dt.timedelta(minutes=30)
 LANGS = {"vi": "vi-VN", "en": "en-US"}
-CLI_URL = "http://127.0.0.1:8000"
-
-
-def public_url(request=None) -> str:
-    """The site's public address: ``UNGPHO_PUBLIC_URL``, else the request's, else the
-    default local one."""
-    if settings.PUBLIC_URL:
-        return settings.PUBLIC_URL.rstrip("/")
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
-    return CLI_URL
 
 
 def messages_released(*, current_only: bool = True, incident=None):

@@ -11,6 +11,7 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from ungpho.alerts.links import public_url
 from ungpho.alerts.public_messages import (
     message_approve,
     message_draft,
@@ -27,8 +28,6 @@ from ungpho.incidents.response import incident_classify, incident_open
 from ungpho.incidents.roles import role_appoint
 from ungpho.incidents.sitreps import sitrep_issue
 from ungpho.incidents.tasks import task_update
-
-PUBLIC_URL = "http://127.0.0.1:8000"
 
 #: What the provincial board's spokesperson fills in before the first public message.
 MESSAGE_VALUES = {
@@ -70,12 +69,12 @@ def demo_response(incident: Incident, *, out: TextIO) -> None:
                  actions="Thông báo Công an, Sở KH&CN; điều xe đo suất liều.",
                  next_steps="Khoanh vùng 100 m khi tìm thấy; thu hồi nguồn vào container.")
     message = message_draft(incident=incident, template="initial", by=officer,
-                            public_url=PUBLIC_URL)
+                            public_url=public_url())
     values = {**message.values, **MESSAGE_VALUES}
     message = message_edit(message=message, revision=message.revision, by=officer,
                            changes={"values": values})
     message = message_approve(message=message, revision=message.revision, by=board)
-    message = message_release(message=message, by=officer, public_url=PUBLIC_URL)
+    message = message_release(message=message, by=officer, public_url=public_url())
     out.write(f"  ứng phó / response: gói / package {package.code}, "
               f"{incident.tasks.count()} nhiệm vụ / tasks, báo cáo tình hình số 1 / sitrep "
               f"no. 1, bản tin công chúng số {message.number} / public message → /public/alerts/"

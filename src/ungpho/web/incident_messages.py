@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ungpho.alerts.links import public_url
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_cap import message_url, public_url
+from ungpho.alerts.public_cap import message_url
 from ungpho.alerts.public_messages import (
     AREA_FIELDS,
     message_approve,

@@ -12,13 +12,13 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from ungpho.alerts.links import public_url
 from ungpho.alerts.models import PublicMessage
 from ungpho.alerts.public_cap import (
     alerts_atom,
     message_cap_xml,
     message_title,
     messages_released,
-    public_url,
 )
 from ungpho.alerts.public_render import guidance_text, instrument_for
 from ungpho.core.formats.cap import CAP_MIME
