@@ -35,7 +35,9 @@ class _Basic(HttpBasicAuth):
         return authenticate(request, username=username, password=password)
 
 
-AUTH = [django_auth, _Basic()]
+# HTTP Basic first: a script's POST carries no CSRF token, and the session check would refuse
+# it before Basic were tried.
+AUTH = [_Basic(), django_auth]
 #: Longest series one request may ask for.
 MAX_SPAN = dt.timedelta(days=400)
 
