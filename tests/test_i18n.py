@@ -28,8 +28,9 @@ def test_every_vietnamese_message_is_translated_and_compiled():
     assert untranslated == []
     with open(LOCALE / "vi" / "LC_MESSAGES" / "django.mo", "rb") as mo:
         catalog = gettext.GNUTranslations(mo)._catalog
-    msgids = set(re.findall(r'^msgid "(.+)"$', po, flags=re.M))
-    compiled = {k if isinstance(k, str) else k[0] for k in catalog}
+    msgids = {m.replace('\\"', '"') for m in re.findall(r'^msgid "(.+)"$', po, flags=re.M)}
+    # A key is "context\x04msgid" for a message with a context (pgettext).
+    compiled = {(k if isinstance(k, str) else k[0]).split("\x04")[-1] for k in catalog}
     assert msgids - compiled == set(), "run: make messages (the .mo is out of date)"
 
 

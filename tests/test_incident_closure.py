@@ -277,7 +277,7 @@ def test_the_api_closes_for_the_commander_and_names_the_fields_it_refuses(
     refused = client.post(url, body, content_type="application/json",
                           HTTP_AUTHORIZATION=basic)
     assert refused.status_code == 400
-    assert [p["field"] for p in refused.json()["problems"]] == ["criteria"]
+    assert [p["field"] for p in refused.json()["errors"]] == ["criteria"]
     closed = client.post(url, {**body, "potential_dose_msv_per_year": 3},
                          content_type="application/json", HTTP_AUTHORIZATION=basic)
     assert closed.status_code == 201 and closed.json()["criteria_met"] is True

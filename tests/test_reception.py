@@ -95,7 +95,7 @@ def test_a_call_becomes_a_report_with_its_answers_receiver_and_audit_entry(duty_
     assert report.reception["form"] == "TT 12/2023/TT-BKHCN, Phụ lục VIII, mục I"
     entry = AuditEntry.objects.get(action="incident.report.receive")
     assert entry.object_id == str(report.pk) and entry.actor == "trucban"
-    assert Notification.objects.filter(incident=report).exists()
+    assert Notification.objects.filter(report=report).exists()
 
 
 @pytest.mark.django_db

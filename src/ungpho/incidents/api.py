@@ -10,6 +10,7 @@ import json
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.reception import report_receive
 from ungpho.incidents.response import IncidentError
@@ -17,10 +18,6 @@ from ungpho.incidents.selectors import incident_title, reports_visible
 from ungpho.monitoring.api_reads import AUTH
 
 router = Router(tags=["incidents"])
-
-
-def _errors(status: int, problems: list[tuple[str, str]]):
-    return Status(status, {"errors": [{"field": f, "message": m} for f, m in problems]})
 
 
 def report_json(report: IncidentReport, *, full: bool = False) -> dict:
@@ -53,14 +50,14 @@ def reports_post(request: HttpRequest):
     try:
         body = json.loads(request.body or b"")
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return _errors(400, [("body", f"not valid JSON: {error}")])
+        return errors_response(400, [("body", f"not valid JSON: {error}")])
     if not isinstance(body, dict):
-        return _errors(400, [("body", "the answers must be a JSON object")])
+        return errors_response(400, [("body", "the answers must be a JSON object")])
     try:
         report = report_receive(answers=body, by=request.auth)
     except IncidentError as error:
         status = 403 if [f for f, _ in error.problems] == ["user"] else 422
-        return _errors(status, error.problems)
+        return errors_response(status, error.problems)
     return Status(201, report_json(report, full=True))
 
 
@@ -69,7 +66,7 @@ def reports_post(request: HttpRequest):
 def reports_get(request: HttpRequest, status: str = "open"):
     """The reports in the caller's scope, newest first; ``status``: open, closed or all."""
     if status not in (*IncidentReport.Status.values, "all"):
-        return _errors(422, [("status", f"{status!r} is not one of open, closed, all")])
+        return errors_response(422, [("status", f"{status!r} is not one of open, closed, all")])
     reports = reports_visible(user=request.auth)
     if status != "all":
         reports = reports.filter(status=status)
@@ -82,5 +79,5 @@ def report_get(request: HttpRequest, pk: int):
     """One report with the reception form's answers and its preliminary classification."""
     report = reports_visible(user=request.auth).filter(pk=pk).first()
     if report is None:
-        return _errors(404, [("pk", f"no report {pk} in your scope")])
+        return errors_response(404, [("pk", f"no report {pk} in your scope")])
     return report_json(report, full=True)

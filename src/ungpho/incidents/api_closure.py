@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.closure import final_report_save, incident_closure_decide
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.selectors import incidents_visible
@@ -37,10 +38,6 @@ class ClosureIn(Schema):
     conditions: str = ""
     override: bool = False
     override_reason: str = ""
-
-
-def _problems(error: IncidentError) -> dict:
-    return {"problems": [{"field": f, "message": m} for f, m in error.problems]}
 
 
 def _download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
@@ -72,7 +69,7 @@ def final_report_put(request: HttpRequest, pk: int, body: FinalReportIn):
         report = final_report_save(incident=incident, texts=texts, version=body.version,
                                    by=request.auth)
     except IncidentError as error:
-        return Status(400, _problems(error))
+        return errors_response(400, error.problems)
     return Status(200, {"version": report.version, **{k: getattr(report, k) for k in texts}})
 
 
@@ -87,7 +84,7 @@ def closure_post(request: HttpRequest, pk: int, body: ClosureIn):
         closure = incident_closure_decide(incident=incident, by=request.auth,
                                           **body.dict())
     except IncidentError as error:
-        return Status(400, _problems(error))
+        return errors_response(400, error.problems)
     return Status(201, {"incident": incident.code, "decided_at": closure.decided_at.isoformat(),
                         "criteria_met": closure.criteria_met, "overridden": closure.overridden,
                         "instrument": closure.instrument, "decision": closure.decision})

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.models import ActivationPackage, IncidentTask, SituationReport
 from ungpho.incidents.packages import package_apply
 from ungpho.incidents.response import IncidentError
@@ -57,7 +58,7 @@ def _sitrep(s: SituationReport) -> dict:
 
 def _refused(error: IncidentError):
     status = 409 if any(field == "version" for field, _m in error.problems) else 422
-    return Status(status, {"errors": [{"field": f, "message": m} for f, m in error.problems]})
+    return errors_response(status, error.problems)
 
 
 def _incident(request: HttpRequest, pk: int):

@@ -135,7 +135,7 @@ def report_detail(request: HttpRequest, pk: int):
     incidents it may belong to."""
     report = get_object_or_404(reports_visible(user=request.user), pk=pk)
     same_event = [] if report.incident_id else incident_duplicates(
-        report, list(incidents_open(user=request.user)))
+        [report], list(incidents_open(user=request.user)))[report.pk]
     return render(request, "web/report.html", {
         "report": report, "title": incident_title(report), "answers": _answers(report),
         "suggestion": report.decision.get("suggestion") if report.reception else None,
