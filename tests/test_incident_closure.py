@@ -146,6 +146,13 @@ def test_closure_settles_the_deadlines_stops_escalation_and_is_logged(ready, com
     assert audit_chain_check()[1] is None
 
 
+def test_closure_takes_the_incidents_reports_off_the_duty_desk(ready, commander):
+    assert ready.reports.filter(status="open").exists()
+    _close(ready, commander)
+    assert not ready.reports.filter(status="open").exists()
+    assert ready.log.last().data["reports_closed"]
+
+
 def test_a_closed_incident_refuses_closure_notes_roles_and_report_edits(
         ready, commander, duty_officer):
     from ungpho.incidents.response import incident_note

@@ -35,6 +35,7 @@ from ungpho.incidents.models import (
     FinalReport,
     Incident,
     IncidentLogEntry,
+    IncidentReport,
 )
 from ungpho.incidents.response import ERR_CLOSED, IncidentError
 from ungpho.incidents.roles import role_holder
@@ -227,6 +228,11 @@ def incident_closure_decide(*, incident: Incident, by, potential_dose_msv_per_ye
     incident.save(update_fields=["status"])
     FinalReport.objects.filter(pk=report.pk).update(issued_at=now)
     settled = _settle_deadlines(incident, now=now, by=by)
+    # The response is over: its reports leave the duty desk with it.
+    reports = list(incident.reports.filter(status=IncidentReport.Status.OPEN)
+                   .values_list("pk", flat=True))
+    IncidentReport.objects.filter(pk__in=reports).update(
+        status=IncidentReport.Status.CLOSED, updated_at=now)
     verdict_vi = "đạt tiêu chí" if met else f"chưa đạt tiêu chí, vẫn kết thúc: {override_reason}"
     verdict_en = "criteria met" if met else "criteria not met, closed anyway"
     log_add(incident=incident, kind=IncidentLogEntry.Kind.CLOSED, by=by, at=now,
@@ -235,5 +241,5 @@ def incident_closure_decide(*, incident: Incident, by, potential_dose_msv_per_ye
                  f"{'đã' if remediation_applied else 'chưa'} áp dụng biện pháp phục hồi — "
                  f"{verdict_vi}. Lý do: {reason.strip()} / response closed: {verdict_en}",
             data={"closure": closure.pk, "criteria_met": met,
-                  "deadlines_settled": [d.pk for d in settled]})
+                  "deadlines_settled": [d.pk for d in settled], "reports_closed": reports})
     return closure
