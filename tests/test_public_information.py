@@ -213,7 +213,7 @@ def test_release_makes_it_public_without_login_and_a_draft_stays_hidden(
     draft = message_draft(incident=incident, template="found_in_public", by=commander,
                           public_url=URL)
     page = client.get("/public/").content.decode()
-    assert "Không có cảnh báo công chúng nào" in page or "No public alert" in page
+    assert "không có cảnh báo công chúng nào" in page or "No public alert" in page
     released = _released(incident, commander)
     page = client.get("/public/").content.decode()
     assert f'data-alert="{released.identifier}"' in page

@@ -7,16 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-
-def _incident(ref: str):
-    from ungpho.incidents.models import Incident
-
-    if ref.isdigit():
-        return Incident.objects.filter(pk=int(ref)).first()
-    year, _sep, number = ref.upper().removeprefix("UP-").partition("-")
-    if not (year.isdigit() and number.isdigit()):
-        return None
-    return Incident.objects.filter(pk=int(number), opened_at__year=int(year)).first()
+from ungpho.incidents_cli import incident_pk
 
 
 def cmd_alerts_cap(args) -> int:
@@ -27,10 +18,11 @@ def cmd_alerts_cap(args) -> int:
     _require_database(migrated=True)
     from ungpho.alerts.links import public_url
     from ungpho.alerts.public_cap import message_cap_xml, messages_released
+    from ungpho.incidents.models import Incident
 
     incident = None
-    if args.incident:
-        incident = _incident(args.incident)
+    if args.incident is not None:
+        incident = Incident.objects.filter(pk=args.incident).first()
         if incident is None:
             sys.exit(f"ungpho alerts cap: --incident: không có sự cố / no incident "
                      f"{args.incident!r}")
@@ -57,7 +49,8 @@ def add_alerts_parser(sub: argparse._SubParsersAction) -> None:
             "CAP 1.2 XML of the released messages (default: those in force)")
     p = alerts_sub.add_parser("cap", help=text, description=text)
     p.set_defaults(func=cmd_alerts_cap)
-    p.add_argument("--incident", help="mã sự cố (UP-2026-00001) hoặc số / incident code or id")
+    p.add_argument("--incident", type=incident_pk,
+                   help="mã sự cố (UP-2026-00001) hoặc số / incident code or id")
     p.add_argument("--all", action="store_true",
                    help="cả các bản tin đã bị thay thế, hủy / superseded and cancelled too")
     p.add_argument("--out", type=Path, help="thư mục ghi mỗi bản tin một tệp / folder for one "

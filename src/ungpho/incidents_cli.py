@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 
-def _incident_pk(text: str) -> int:
+def incident_pk(text: str) -> int:
     """``12`` or the incident's code ``UP-2026-00012``."""
     match = re.fullmatch(r"(?:UP-\d{4}-)?0*(\d+)", text.strip(), re.IGNORECASE)
     if match is None:
@@ -44,7 +44,7 @@ def add_incidents_parsers(sub: argparse._SubParsersAction) -> None:
             "/ the incident's closure report, PDF or DOCX; a draft while it is open")
     p = incidents_sub.add_parser("report", help=text, description=text)
     p.set_defaults(func=cmd_report)
-    p.add_argument("incident", type=_incident_pk, help="số hoặc mã sự cố / number or code")
+    p.add_argument("incident", type=incident_pk, help="số hoặc mã sự cố / number or code")
     p.add_argument("--format", choices=["pdf", "docx"], default="pdf",
                    help="định dạng / format (pdf)")
     p.add_argument("--out", help="tệp ghi ra / output file (default: <code>-bao-cao-ket-thuc"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from ungpho.alerts.models import Contact, Notification, PlanRule, PublicMessage
+from ungpho.incidents.admin import ReadOnly
 
 
 @admin.register(Notification)
@@ -30,18 +31,9 @@ class PlanRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicMessage)
-class PublicMessageAdmin(admin.ModelAdmin):
+class PublicMessageAdmin(ReadOnly):
     """Read-only: messages are written through the incident page (approval, release)."""
 
     list_display = ["incident", "number", "template", "status", "msg_type", "sent_at",
                     "next_update_at"]
     list_filter = ["status", "msg_type"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,7 +12,8 @@ class IncidentReportAdmin(admin.ModelAdmin):
 
 
 class ReadOnly(admin.ModelAdmin):
-    """Written through incidents.response only: the history and the log are never edited."""
+    """Records written by the services only (history, log, released messages): never edited
+    in the admin."""
 
     def has_add_permission(self, request):
         return False
