@@ -229,7 +229,7 @@ def test_applying_a_package_again_adds_nothing(client, incident, duty_officer, p
     client.force_login(duty_officer)
     answer = client.post(f"/incidents/{incident.pk}/response/packages/{package.pk}/apply",
                          follow=True)
-    assert "already applied" in answer.content.decode()
+    assert "đã được áp dụng trước đó" in answer.content.decode()
     assert (IncidentTask.objects.count(), incident.log.count()) == (count, log)
     assert PackageApplication.objects.count() == 1
 
