@@ -7,6 +7,7 @@ from ungpho.alerts.api import router as notifications_router
 from ungpho.geo.api import router as geo_router
 from ungpho.incidents.api import router as incidents_router
 from ungpho.incidents.api_closure import router as closure_router
+from ungpho.incidents.api_incidents import router as incident_router
 from ungpho.incidents.api_workflow import router as incident_response_router
 from ungpho.monitoring.api import router as monitoring_router
 from ungpho.monitoring.api_reads import router as monitoring_reads_router
@@ -22,6 +23,7 @@ api.add_router("/v1/", trackers_router)
 api.add_router("/v1/preparedness/", preparedness_router)
 api.add_router("/v1/", web_router)
 api.add_router("/v1/", closure_router)
+api.add_router("/v1/", incident_router)
 api.add_router("/v1/incidents/", incidents_router)
 api.add_router("/v1/", incident_response_router)
 api.add_router("/v1/", notifications_router)

@@ -9,8 +9,11 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 
+from ungpho.accounts.roles import Role
+from ungpho.alerts.selectors import on_duty
 from ungpho.audit.services import Actor
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentRole
@@ -26,6 +29,16 @@ def role_holder(incident: Incident, role: str):
                                            relieved_at__isnull=True)
                .select_related("user").first())
     return current.user if current else None
+
+
+def role_candidates(incident):
+    """Who may hold a role: the duty officers, the province's command board and the
+    operators of the incident's facility, active ones."""
+    who = on_duty(incident.province_id)
+    if incident.facility_id:
+        who |= Q(groups__name=Role.FACILITY_OPERATOR, scope__facilities=incident.facility_id)
+    return (get_user_model().objects.filter(who, is_active=True).distinct()
+            .order_by("last_name", "username"))
 
 
 def roles_current(incident: Incident) -> dict[str, IncidentRole]:
