@@ -10,9 +10,9 @@ import pytest
 
 from ungpho.alerts.models import Notification
 from ungpho.audit.models import AuditEntry
-from ungpho.core.rules.classify import VIETNAM
 from ungpho.core.rules.loader import rules_in_force
 from ungpho.core.rules.reception import ReceptionError, reception_parse
+from ungpho.core.vietnam_time import VIETNAM
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.reception import report_receive
 from ungpho.incidents.response import IncidentError

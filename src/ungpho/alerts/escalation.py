@@ -18,7 +18,8 @@ from django.db.models import Q
 
 from ungpho.alerts.models import Channel, Notification, Party
 from ungpho.alerts.services import notification_enqueue
-from ungpho.incidents.deadlines import _local, deadline_recipients
+from ungpho.core.vietnam_time import vietnam_text
+from ungpho.incidents.deadlines import deadline_recipients
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import EscalationStep, IncidentLogEntry
 
@@ -79,7 +80,7 @@ def _escalate(pk: int, now: dt.datetime) -> int:
         f"not acknowledged within {settings.ACK_TIMEOUT_S / 60:g} min"
     recipients = sorted({r for target in ESCALATE_TO
                          for r in deadline_recipients(incident, {"target": target})})
-    sent_at = _local(row.sent_at) if row.sent_at else "—"
+    sent_at = vietnam_text(row.sent_at) if row.sent_at else "—"
     body = (f"{incident.code}: {incident.title}\n"
             f"Tin thông báo tới {_described(row)} {why_vi}; gửi lúc {sent_at}. Đã gửi nhắc "
             f"lại. Hãy liên hệ trực tiếp đầu mối này.\n\n---- English ----\n\n"

@@ -22,7 +22,8 @@ from ungpho.alerts.models import Channel, Contact, Notification, Party, PlanRule
 from ungpho.alerts.services import notification_enqueue
 from ungpho.core.geo.neighbours import province_neighbours
 from ungpho.core.rules import notify_plan
-from ungpho.incidents.deadlines import _local, deadline_meet
+from ungpho.core.vietnam_time import vietnam_text
+from ungpho.incidents.deadlines import deadline_meet
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Deadline, Incident, IncidentLogEntry
 
@@ -96,7 +97,7 @@ def _message(incident: Incident, party: str, citations: tuple[str, ...]) -> tupl
                 f"{'Địa điểm' if vi else 'Where'}: {province}{facility} "
                 f"({incident.lat:.5f}, {incident.lon:.5f})",
                 f"{'Thông tin đầu tiên' if vi else 'First information'}: "
-                f"{_local(incident.first_information_at)}",
+                f"{vietnam_text(incident.first_information_at)}",
                 f"{'Nhóm nguy cơ' if vi else 'Hazard category'}: "
                 f"{incident.hazard_category or '—'}; "
                 f"{'cấp báo động' if vi else 'alarm level'}: {incident.alarm_level or '—'}; "

@@ -18,10 +18,11 @@ import datetime as dt
 from django.urls import reverse
 
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_render import ICT, guidance_text, instrument_for, template_of
+from ungpho.alerts.public_render import guidance_text, instrument_for, template_of
 from ungpho.core.formats.atom import AtomEntry, atom_feed
 from ungpho.core.formats.cap import CapAlert, CapArea, CapInfo, cap_parameters, cap_xml
 from ungpho.core.rules.alarm import alarm_level_id
+from ungpho.core.vietnam_time import VIETNAM
 
 #: How long after the announced next update a message still stands.
 EXPIRES_MARGIN = dt.timedelta(minutes=30)
@@ -86,7 +87,7 @@ def _info(message: PublicMessage, lang: str, base: str) -> CapInfo:
     if level:
         parameters.append(("alarmLevel", level))
     if message.next_update_at and not cancel:
-        parameters.append(("nextUpdate", message.next_update_at.astimezone(ICT).replace(
+        parameters.append(("nextUpdate", message.next_update_at.astimezone(VIETNAM).replace(
             microsecond=0).isoformat()))
     responses = ("AllClear",) if cancel else (
         ("Shelter", "Avoid", "Monitor") if message.flags.get("airborne_release_suspected")
@@ -101,9 +102,9 @@ def _info(message: PublicMessage, lang: str, base: str) -> CapInfo:
                                                       message.guidance, lang),
         sender_name=organisation, contact=contact,
         web=message_url(message, base) + ("?lang=en" if lang == "en" else ""),
-        effective=message.sent_at.astimezone(ICT),
+        effective=message.sent_at.astimezone(VIETNAM),
         expires=None if cancel or message.next_update_at is None else
-        (message.next_update_at + EXPIRES_MARGIN).astimezone(ICT),
+        (message.next_update_at + EXPIRES_MARGIN).astimezone(VIETNAM),
         response_types=responses, parameters=tuple(parameters),
         areas=(message_area(message),))
 
@@ -112,9 +113,9 @@ def message_cap(message: PublicMessage, base: str) -> CapAlert:
     incident = message.incident
     return CapAlert(
         identifier=message.identifier, sender=message.sender,
-        sent=message.sent_at.astimezone(ICT),
+        sent=message.sent_at.astimezone(VIETNAM),
         status="Exercise" if incident.exercise else "Actual", msg_type=message.msg_type,
-        references=tuple((r.sender, r.identifier, r.sent_at.astimezone(ICT))
+        references=tuple((r.sender, r.identifier, r.sent_at.astimezone(VIETNAM))
                          for r in message.references.order_by("number")),
         incidents=(incident.code,),
         note=f"DIỄN TẬP / EXERCISE: {incident.code}" if incident.exercise else None,
@@ -130,10 +131,10 @@ def alerts_atom(base: str, *, now: dt.datetime) -> bytes:
     """The Atom feed of the messages in force, each entry linking to its CAP document."""
     messages = list(messages_released())
     entries = [AtomEntry(identifier=m.identifier, title=message_title(m, "vi"),
-                         summary=m.area_desc_vi, updated=m.sent_at.astimezone(ICT),
+                         summary=m.area_desc_vi, updated=m.sent_at.astimezone(VIETNAM),
                          cap_url=message_url(m, base, cap=True),
                          exercise=m.incident.exercise) for m in messages]
-    updated = max((m.sent_at for m in messages), default=now).astimezone(ICT)
+    updated = max((m.sent_at for m in messages), default=now).astimezone(VIETNAM)
     self_url = base + reverse("public-alerts-atom")
     return atom_feed(entries, feed_id=self_url, title="ungpho: cảnh báo công chúng / public "
                      "alerts", updated=updated, self_url=self_url)

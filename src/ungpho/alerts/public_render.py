@@ -17,23 +17,23 @@ from ungpho.core.rules.facts import MessageFacts
 from ungpho.core.rules.guidance import PublicMessages, PublicSafety, template_names
 from ungpho.core.rules.loader import Instrument, rules_in_force
 from ungpho.core.rules.messages import public_message
+from ungpho.core.vietnam_time import VIETNAM
 from ungpho.incidents.response import IncidentError
 
 #: Vietnam's time (UTC+7, no daylight saving): the time the public reads.
-ICT = dt.timezone(dt.timedelta(hours=7), "ICT")
 STAMPED = ("date", "time", "sequence_number", "next_update_time")
 
 
 def when_text(at: dt.datetime) -> dict[str, str]:
     """``10:05 ngày 21/11/2026`` / ``10:05 on 2026-11-21 (UTC+7)``."""
-    local = at.astimezone(ICT)
+    local = at.astimezone(VIETNAM)
     return {"vi": f"{local:%H:%M} ngày {local:%d/%m/%Y}",
             "en": f"{local:%H:%M} on {local:%Y-%m-%d} (UTC+7)"}
 
 
 def stamp(*, number: int, at: dt.datetime, next_update_at: dt.datetime | None) -> dict:
     """The system's placeholders for a message numbered ``number`` issued ``at``."""
-    local = at.astimezone(ICT)
+    local = at.astimezone(VIETNAM)
     values = {"date": {"vi": f"{local:%d/%m/%Y}", "en": f"{local:%Y-%m-%d}"},
               "time": {"vi": f"{local:%H:%M}", "en": f"{local:%H:%M} (UTC+7)"},
               "sequence_number": str(number)}

@@ -111,7 +111,7 @@ def incidents_get(request: HttpRequest, status: str = "open"):
     return {"incidents": [incident_summary(i) for i in rows]}
 
 
-@router.get("/incidents/{pk}", auth=AUTH, response=_ANSWERS,
+@router.get("/incidents/{int:pk}", auth=AUTH, response=_ANSWERS,
             summary="Một sự cố / one incident, with its classification, deadlines and log")
 def incident_get(request: HttpRequest, pk: int):
     incident = _visible(request, pk)
@@ -131,7 +131,7 @@ def incident_post(request: HttpRequest, body: OpenIn):
     return Status(201, incident_detail_json(_visible(request, incident.pk)))
 
 
-@router.post("/incidents/{pk}/reports", auth=AUTH, response=_ANSWERS,
+@router.post("/incidents/{int:pk}/reports", auth=AUTH, response=_ANSWERS,
              summary="Gộp báo cáo vào sự cố / link a report to an open incident")
 def incident_report_link(request: HttpRequest, pk: int, body: LinkIn):
     incident = incidents_open(user=request.auth).filter(pk=pk).first()
@@ -147,7 +147,7 @@ def incident_report_link(request: HttpRequest, pk: int, body: LinkIn):
     return Status(201, incident_detail_json(_visible(request, pk)))
 
 
-@router.post("/incidents/{pk}/classification", auth=AUTH, response=_ANSWERS,
+@router.post("/incidents/{int:pk}/classification", auth=AUTH, response=_ANSWERS,
              summary="Phân loại sự cố / classify (or re-classify) an incident")
 def incident_classification(request: HttpRequest, pk: int, body: ClassifyIn):
     """The rules engine suggests from ``facts`` (the JSON of ``ungpho rules classify``); any
@@ -168,7 +168,7 @@ def incident_classification(request: HttpRequest, pk: int, body: ClassifyIn):
     return Status(201, incident_detail_json(_visible(request, pk)))
 
 
-@router.post("/incidents/{pk}/roles", auth=AUTH, response=_ANSWERS,
+@router.post("/incidents/{int:pk}/roles", auth=AUTH, response=_ANSWERS,
              summary="Phân công vai trò / appoint a response role")
 def incident_role(request: HttpRequest, pk: int, body: RoleIn):
     incident = incidents_open(user=request.auth).filter(pk=pk).first()

@@ -18,6 +18,7 @@ from ungpho.audit.services import Actor
 from ungpho.core.rules.classify import decision_date
 from ungpho.core.rules.deadlines import legal_deadlines
 from ungpho.core.rules.loader import rules_in_force
+from ungpho.core.vietnam_time import vietnam_text
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Deadline, EscalationStep, Incident, IncidentLogEntry
 
@@ -68,16 +69,11 @@ def deadlines_set(*, incident: Incident, category: str | None,
             deadline.save(update_fields=["due_at", "next_at"])
         if created:
             log_add(incident=incident, kind=IncidentLogEntry.Kind.DEADLINE, by=by,
-                    text=f"Thời hạn: {deadline.text_vi} trước {_local(due_at)} / deadline: "
-                         f"{deadline.text_en} before {_local(due_at)} ({deadline.citation})",
+                    text=f"Thời hạn: {deadline.text_vi} trước {vietnam_text(due_at)} / deadline: "
+                         f"{deadline.text_en} before {vietnam_text(due_at)} ({deadline.citation})",
                     data={"deadline": deadline.pk})
         rows.append(deadline)
     return rows
-
-
-def _local(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime(
-        "%Y-%m-%d %H:%M (UTC+7)")
 
 
 def deadline_meet(*, deadline: Deadline, by, at: dt.datetime | None = None) -> Deadline:
@@ -170,10 +166,10 @@ def _escalate(pk: int, step: int, now: dt.datetime) -> int:
     subject = (f"[ungpho] {'QUÁ HẠN' if breached else 'Sắp đến hạn'}: {deadline.text_vi} — "
                f"{incident.code}")
     body = (f"{incident.code}: {incident.title}\n"
-            f"{deadline.text_vi} — hạn trước {_local(deadline.due_at)} ({deadline.citation})."
+            f"{deadline.text_vi} — hạn trước {vietnam_text(deadline.due_at)} ({deadline.citation})."
             f"\n{'Đã quá hạn.' if breached else 'Chưa hoàn thành.'} Xác nhận đã nhận xử lý trên "
             f"trang sự cố để dừng nhắc.\n\n---- English ----\n\n"
-            f"{deadline.text_en} — due before {_local(deadline.due_at)}. "
+            f"{deadline.text_en} — due before {vietnam_text(deadline.due_at)}. "
             f"{'Breached.' if breached else 'Not done yet.'} Acknowledge on the incident's "
             f"page to stop the escalation.\n")
     for recipient in recipients:

@@ -21,8 +21,8 @@ from django.utils import translation
 from ungpho.core.formats.report import Paragraph, Report, Section, Table, vietnamese_date
 from ungpho.core.formats.report_docx import report_docx
 from ungpho.core.formats.report_pdf import report_pdf
-from ungpho.core.rules.classify import VIETNAM
 from ungpho.core.rules.decision import Text
+from ungpho.core.vietnam_time import VIETNAM
 from ungpho.incidents.closure import closure_instrument
 from ungpho.incidents.models import (
     ClosureDecision,

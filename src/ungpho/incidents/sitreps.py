@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from ungpho.audit.services import Actor
+from ungpho.core.vietnam_time import vietnam_text
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import (
     Deadline,
@@ -37,7 +38,7 @@ _NOT_ACTIONS = (IncidentLogEntry.Kind.SITREP, IncidentLogEntry.Kind.DEADLINE,
 
 
 def _local(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m %H:%M")
+    return vietnam_text(moment, "%d/%m %H:%M")
 
 
 def _owner(task: IncidentTask) -> str:

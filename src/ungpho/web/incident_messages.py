@@ -26,12 +26,12 @@ from ungpho.alerts.public_messages import (
     message_release,
 )
 from ungpho.alerts.public_render import (
-    ICT,
     instrument_for,
     safety_items,
     template_fields,
     templates,
 )
+from ungpho.core.vietnam_time import VIETNAM
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_holder
 from ungpho.incidents.selectors import incidents_open
@@ -117,7 +117,7 @@ def _changes(message: PublicMessage, post, instrument) -> tuple[dict, list]:
         when = post.get("next_update_at", "").strip()
         try:
             changes["next_update_at"] = dt.datetime.fromisoformat(when).replace(
-                tzinfo=ICT) if when else None
+                tzinfo=VIETNAM) if when else None
         except ValueError:
             problems.append(("next_update_at", _("%(value)r is not a date and time") % {
                 "value": when}))
@@ -178,7 +178,7 @@ def message_page(request: HttpRequest, pk: int, mid: int):
         "flags": [(f, message.flags.get(f.name, False)) for f in flags],
         "guidance": [(item, item.number in message.guidance) for item in
                      safety_items(instrument)],
-        "next_update_local": message.next_update_at.astimezone(ICT).strftime("%Y-%m-%dT%H:%M")
+        "next_update_local": message.next_update_at.astimezone(VIETNAM).strftime("%Y-%m-%dT%H:%M")
         if message.next_update_at else "",
         "polygon_text": " ".join(f"{lat:g},{lon:g}" for lat, lon in message.polygon),
         "commander": commander, "may_approve": commander is not None and

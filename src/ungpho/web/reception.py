@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ungpho.core.rules.classify import VIETNAM
 from ungpho.core.rules.reception import CALLER, MANDATORY, PLACEMENT, form_fields
+from ungpho.core.vietnam_time import VIETNAM
 from ungpho.geo.selectors import province_list
 from ungpho.i18n import localized
 from ungpho.incidents.models import IncidentReport

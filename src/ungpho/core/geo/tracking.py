@@ -20,10 +20,10 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from ungpho.core.geo.distance import EARTH_MEAN_RADIUS_M
+from ungpho.core.vietnam_time import VIETNAM
 
 AREA_TOLERANCE_M = 50.0
 SILENCE_GRACE_S = 15 * 60
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
 OUTSIDE_AREA, OUTSIDE_HOURS, SILENT = "outside_area", "outside_hours", "silent"
 _HOURS_RE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)")
 

@@ -3,7 +3,7 @@ instrument in force on the incident's date (TT 12/2023 or, before 2023-08-18, TT
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 from ungpho.core.rules.alarm import alarm_level
@@ -14,8 +14,7 @@ from ungpho.core.rules.facts import FactsError, IncidentFacts, Problem
 from ungpho.core.rules.loader import rules_in_force
 from ungpho.core.rules.scope import incident_scope
 from ungpho.core.rules.sources import source_group
-
-VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
+from ungpho.core.vietnam_time import VIETNAM
 
 
 def decision_date(on: date | None, moment: datetime | None, default: date) -> date:

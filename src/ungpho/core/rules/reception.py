@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from ungpho.core.rules.classify import VIETNAM
 from ungpho.core.rules.guidance import FormField, ReceptionForm
+from ungpho.core.vietnam_time import VIETNAM
 
 #: What a report cannot be placed or judged without: who called (name or telephone), what
 #: happened, where (the location as said, and a province or coordinates to put it on the map)
