@@ -95,3 +95,22 @@ def test_open_incident_on_a_desk_row_opens_the_incident_page_for_that_report(pag
     page.wait_for_url(re.compile(r"/incidents/\d+/$"))
     assert code in page.locator("body").inner_text()
     assert "Chưa phân loại" in page.locator("#classification").inner_text()
+
+
+def test_the_incident_map_draws_the_incident_the_track_and_the_message_area_from_local_assets(
+        page, site, tmp_path):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    _sign_in(page, site, "trucban")
+    page.locator("tr[data-incident$=\"-00001\"] a").click()
+    page.wait_for_url(re.compile(r"/incidents/\d+/$"))
+    page.wait_for_selector("#incident-map[data-ready=true]", timeout=20000)
+    assert re.match(r"UP-\d{4}-00001", page.locator(".incident-label").inner_text())
+    assert page.locator("#incident-map path.incident").count() == 1
+    assert page.locator("#incident-map path.message-area").count() >= 1
+    assert page.locator("#incident-map path.track").count() == 1
+    assert page.locator("#incident-map path.report").count() >= 1
+    assert page.locator("#incident-map-zones-key").is_hidden()  # a radiography firm: no zones
+    page.locator("#map-card").screenshot(path=str(tmp_path / "incident-map.png"))
+    hosts = {urlsplit(url).hostname for url in requested if url.startswith("http")}
+    assert hosts == {"127.0.0.1"}, f"the page reached outside the machine: {hosts}"

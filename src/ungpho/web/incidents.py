@@ -28,6 +28,7 @@ from ungpho.incidents.selectors import (
 from ungpho.web import (
     incident_closure,
     incident_facts,
+    incident_map,
     incident_messages,
     incident_notifications,
     incident_response,
@@ -93,6 +94,7 @@ def incident_detail(request: HttpRequest, pk: int):
         "history": classifications[::-1], "log": incident.log.all(),
         "deadlines": incident.deadlines.all(),
         **incident_roles.context(incident, request.user),
+        **incident_map.context(incident, request.user),
         **incident_messages.context(incident, request.user),
         **incident_closure.context(incident, request.user),
         **incident_facts.context(incident, request),
