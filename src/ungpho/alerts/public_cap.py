@@ -29,6 +29,13 @@ EXPIRES_MARGIN = dt.timedelta(minutes=30)
 LANGS = {"vi": "vi-VN", "en": "en-US"}
 
 
+def message_current(incident) -> PublicMessage | None:
+    """The released public message in force: the newest released one that is not a Cancel
+    (a superseded or cancelled message is no longer released)."""
+    return incident.public_messages.filter(status=PublicMessage.Status.RELEASED).exclude(
+        msg_type="Cancel").order_by("-number").first()
+
+
 def messages_released(*, current_only: bool = True, incident=None):
     """Released messages, newest first: those in force only (the default), or every one
     ever released (superseded and cancelled ones too). Never a draft."""

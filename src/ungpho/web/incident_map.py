@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ungpho.alerts.models import PublicMessage
+from ungpho.alerts.public_cap import message_current
 from ungpho.preparedness.models import TrackerPosition
 
 #: How many of the source's newest positions the map draws as its track.
@@ -31,13 +32,6 @@ def _track(source) -> list[dict]:
         "-observed_at")[:TRACK_POSITIONS]
     return [{"at": p.observed_at.isoformat(), "lat": p.lat, "lon": p.lon}
             for p in reversed(newest)]
-
-
-def message_current(incident) -> PublicMessage | None:
-    """The released public message in force: the newest released one that is not a Cancel
-    (a superseded or cancelled message is no longer released)."""
-    return incident.public_messages.filter(status=PublicMessage.Status.RELEASED).exclude(
-        msg_type="Cancel").order_by("-number").first()
 
 
 def _area(message: PublicMessage | None) -> dict | None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ungpho.alerts.links import public_url
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_cap import message_url
+from ungpho.alerts.public_cap import message_current, message_url
 from ungpho.alerts.public_messages import (
     AREA_FIELDS,
     message_approve,
@@ -49,8 +49,7 @@ def context(incident, user) -> dict:
         choices = []
     rows = incident.public_messages.order_by("-pk")
     return {"public_messages": rows, "message_templates": choices,
-            "message_current": rows.filter(status=PublicMessage.Status.RELEASED)
-            .exclude(msg_type="Cancel").exists()}
+            "message_current": message_current(incident) is not None}
 
 
 @login_required
