@@ -358,6 +358,9 @@ def test_a_lost_radiography_source_found_in_a_scrap_yard_from_the_first_call_to_
 
     text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
     assert "BÁO CÁO KẾT THÚC SỰ CỐ" in text and "Quảng Ninh" in text
+    for section in ("Tuân thủ thời hạn theo quy định", "Thông báo cho các tổ chức",
+                    "Nhiệm vụ ứng phó", "Thông tin công chúng và báo cáo tình hình"):
+        assert section in text, section
 
     # 8. Every legal deadline tracked and met; the log complete and its chain intact.
     state = _python(ungpho_env, QUERY.format(pk=pk))

@@ -209,6 +209,50 @@ def _section_reports(ctx: ReportContext) -> Section:
                    (Table(rows, columns),) if rows else (Paragraph("—"),), "Phụ lục VIII.I")
 
 
+def _section_notifications(ctx: ReportContext) -> Section:
+    rows = tuple((_vi(n.get_party_display()) if n.party else "—", _vi(n.get_channel_display()),
+                  n.recipient, _vi(n.get_status_display()), local(n.sent_at),
+                  f"{local(n.acknowledged_at)}\n{n.acknowledged_by}" if n.acknowledged_at
+                  else "—")
+                 for n in ctx.incident.notifications.order_by("created_at", "pk"))
+    columns = (Text("Bên nhận", "Party"), Text("Kênh", "Channel"), Text("Địa chỉ", "Address"),
+               Text("Trạng thái", "Status"), Text("Đã gửi", "Sent"),
+               Text("Xác nhận", "Acknowledged"))
+    return Section("notifications", Text("Thông báo cho các tổ chức, cá nhân tham gia ứng phó",
+                                         "Notifications to the response organisations"),
+                   (Table(rows, columns, (1.3, .8, 1.6, .8, 1.1, 1.4)),) if rows
+                   else (Paragraph("Không có thông báo / none"),), "Phụ lục VII, mục 2")
+
+
+def _section_tasks(ctx: ReportContext) -> Section | None:
+    rows = tuple((t.title, _name(t.owner), local(t.due_at), _vi(t.get_status_display()),
+                  f"{local(t.done_at)} · {t.done_by}" if t.done_at else "—")
+                 for t in ctx.incident.tasks.select_related("owner").order_by("created_at"))
+    if not rows:
+        return None
+    columns = (Text("Nhiệm vụ", "Task"), Text("Người thực hiện", "Owner"),
+               Text("Hạn", "Due"), Text("Trạng thái", "Status"), Text("Hoàn thành", "Done"))
+    return Section("tasks", Text("Nhiệm vụ ứng phó", "Response tasks"),
+                   (Table(rows, columns, (2.6, 1.1, 1.1, .8, 1.5)),), "Phụ lục VII, mục 3")
+
+
+def _section_public_information(ctx: ReportContext) -> Section | None:
+    messages = ctx.incident.public_messages.exclude(number=None).order_by("number")
+    sitreps = ctx.incident.sitreps.order_by("number")
+    rows = tuple([(f"Bản tin công chúng số {m.number} / public message no. {m.number}",
+                   local(m.sent_at), m.released_by, _vi(m.get_status_display()))
+                  for m in messages] +
+                 [(f"Báo cáo tình hình số {r.number} / situation report no. {r.number}",
+                   local(r.issued_at), r.issued_by, "—") for r in sitreps])
+    if not rows:
+        return None
+    columns = (Text("Văn bản", "Document"), Text("Phát hành", "Issued"),
+               Text("Người phát hành", "By"), Text("Trạng thái", "Status"))
+    return Section("public_information", Text("Thông tin công chúng và báo cáo tình hình",
+                                              "Public information and situation reports"),
+                   (Table(rows, columns, (3, 1.2, 1.2, 1)),), "Phụ lục VIII.II")
+
+
 def _section_closure(ctx: ReportContext) -> Section:
     title = Text("Quyết định kết thúc ứng phó", "Decision to end the response")
     closure = ctx.closure
@@ -253,6 +297,9 @@ SECTION_BUILDERS: tuple[Callable[[ReportContext], Section | None], ...] = (
     _section_dose,
     _section_deadlines,
     _section_roles,
+    _section_notifications,
+    _section_tasks,
+    _section_public_information,
     _section_reports,
     _section_closure,
     _officer("conclusions", "Kết luận và kiến nghị", "Conclusions and recommendations"),
