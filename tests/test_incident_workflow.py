@@ -10,6 +10,7 @@ import pytest
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
+from ungpho.alerts.models import Contact, Notification
 from ungpho.core.rules.loader import RULES_DIR
 from ungpho.incidents.models import (
     ActivationPackage,
@@ -215,11 +216,27 @@ def test_a_package_creates_its_tasks_due_from_now_and_owned_by_the_role_holders(
         assert task.owner == (commander if plan.role == "commander" else None)
         assert (task.role, task.origin, task.cite) == (plan.role, "package", plan.cite)
     assert any("30 m" in t.title and "Phụ lục VIII, mục IV" in t.cite for t in tasks)
-    entry = incident.log.last()
+    entry = incident.log.filter(kind="package").last()
     assert entry.kind == "package" and entry.data["notify"] == [
         "provincial_command_board", "provincial_dost", "police_113", "ambulance_115"]
     assert {"vi": "Máy đo suất liều dải rộng", "en": "High-range dose-rate survey meter"} in [
         r["resource"] for r in application.content["resources"]]
+
+
+def test_a_package_tells_its_parties_by_their_contact_points_once(incident, duty_officer,
+                                                                  packages):
+    Contact.objects.create(party="police_113", province_id=incident.province_id,
+                           name="Công an TP Hà Nội (113)", phone="+84912000113",
+                           email="113@hanoi.example")
+    package = packages["transport-accident"]
+    package_apply(incident=incident, package=package, by=duty_officer)
+    police = Notification.objects.filter(incident=incident, party="police_113")
+    assert {n.channel for n in police} == {"email", "sms"}
+    assert all("transport-accident" in n.citation or "Phụ lục" in n.citation for n in police)
+    package_apply(incident=incident, package=package, by=duty_officer)
+    assert Notification.objects.filter(incident=incident, party="police_113").count() == 2
+    told = incident.log.filter(kind="notification").last()
+    assert "police_113" in told.text
 
 
 def test_applying_a_package_again_adds_nothing(client, incident, duty_officer, packages):

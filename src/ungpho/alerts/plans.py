@@ -108,13 +108,20 @@ def _message(incident: Incident, party: str, citations: tuple[str, ...]) -> tupl
     return subject, f"{parts[0]}\n\n---- English ----\n\n{parts[1]}\n"
 
 
-def incident_notify(*, incident: Incident, by, now: dt.datetime | None = None) -> int:
-    """Queue what the plan requires for the incident's classification in force; returns how
+def incident_notify(*, incident: Incident, by, now: dt.datetime | None = None,
+                    also: tuple[tuple[str, str], ...] | list = ()) -> int:
+    """Queue what the plan requires for the incident's classification in force, and the
+    (party, citation) pairs of ``also`` (an activation package's notifications); returns how
     many rows were new. In the caller's transaction; logs who is being told, and which
     required parties have no contact point to reach."""
     now = now or dt.datetime.now(dt.UTC)
     told, unreachable, created = [], [], 0
-    for required in notify_plan.plan_required(plan_rules(), incident_case(incident)):
+    required_all = notify_plan.required_with(
+        notify_plan.plan_required(plan_rules(), incident_case(incident)), also)
+    for required in required_all:
+        if required.party not in Party.values:  # a package's party the directory lacks
+            unreachable.append(required.party)
+            continue
         provinces = _provinces(required.party, incident)
         subject, body = _message(incident, required.party, required.citations)
         reached = False

@@ -18,6 +18,7 @@ import yaml
 from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 
+from ungpho.alerts.plans import incident_notify
 from ungpho.audit.services import Actor
 from ungpho.core.response.packages import incident_kinds, package_fit
 from ungpho.incidents.log import log_add
@@ -106,6 +107,9 @@ def package_apply(*, incident: Incident, package: ActivationPackage, by,
             data={"application": application.pk, "package": package.code,
                   "notify": [p["party"] for p in content["notify"]],
                   "resources": content["resources"]})
+    incident_notify(incident=incident, by=by, now=now, also=[
+        (p["party"], p["cite"] or f"gói kích hoạt / package {package.code}")
+        for p in content["notify"]])
     return application, True
 
 

@@ -111,6 +111,27 @@ def plan_required(rules: list[PlanRule] | tuple[PlanRule, ...],
             for party, (channels, citations) in found.items()]
 
 
+def required_with(required: list[Required], also: tuple[tuple[str, str], ...] | list
+                  ) -> list[Required]:
+    """``required`` and the (party, citation) pairs of ``also`` (an activation package's
+    notifications, TT 12/2023 Phụ lục VII mục 2): a party already required gains the citation;
+    a new one is told by every channel its contact points have.
+
+    >>> plan = [Required("provincial_dost", ("email",), ("Phụ lục VIII mục I.B",))]
+    >>> [(r.party, r.channels, r.citations) for r in required_with(
+    ...     plan, [("provincial_dost", "gói / package source-found"), ("police_113", "")])]
+    [('provincial_dost', ('email',), ('Phụ lục VIII mục I.B', 'gói / package source-found')), \
+('police_113', ('email', 'sms', 'webhook', 'inapp'), ())]
+    """
+    merged = {r.party: r for r in required}
+    for party, citation in also:
+        before = merged.get(party)
+        citations = tuple(c for c in (*(before.citations if before else ()), citation) if c)
+        merged[party] = Required(party, before.channels if before else CHANNELS,
+                                 tuple(dict.fromkeys(citations)))
+    return list(merged.values())
+
+
 def deadline_done(action: str, delivered_parties: set[str] | frozenset[str]) -> bool:
     """Whether a "notify" deadline is done: every party it is about has been delivered to.
     False for an action this module does not know (the officer marks it by hand)."""
