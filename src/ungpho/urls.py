@@ -30,6 +30,7 @@ urlpatterns = [
          name="report-incident-open"),
     path("duty/reports/<int:pk>/link", incidents.report_incident_link,
          name="report-incident-link"),
+    path("incidents/closed/", incidents.incidents_closed, name="incidents-closed"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
     path("incidents/<int:pk>/log", incidents.incident_log, name="incident-log"),
     path("incidents/<int:pk>/roles", incident_roles.incident_role_appoint, name="incident-role"),
