@@ -223,3 +223,49 @@ def duty_officer(db):
 
     return user_upsert(username="trucban", password="mat-khau-dai-123", email="trucban@x.vn",
                        role=Role.NATIONAL_DUTY)
+
+
+def call_report(*, minutes_ago: float = 0, province: str = "01", lat: float = 21.0,
+                lon: float = 105.8, first_information_at=None, **fields):
+    """An open call report in ``province``, its first information ``minutes_ago``."""
+    import datetime as dt
+
+    from ungpho.incidents.models import IncidentReport
+
+    at = first_information_at or dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
+    return IncidentReport.objects.create(source="call", province_id=province, lat=lat, lon=lon,
+                                         first_information_at=at, opened_at=at, updated_at=at,
+                                         **fields)
+
+
+def incident_from_call(by, *, exercise: bool = False, **report):
+    """An incident opened by ``by`` from a fresh call report (``report``: see call_report)."""
+    from ungpho.incidents.response import incident_open
+
+    return incident_open(report=call_report(**report), by=by, exercise=exercise)
+
+
+def in_threads(count: int, target) -> list[Exception]:
+    """Run ``target(i)`` in ``count`` threads released together; the errors they raised.
+    Each thread closes its own database connections."""
+    import threading
+
+    from django.db import connections
+
+    errors, barrier = [], threading.Barrier(count)
+
+    def run(i):
+        try:
+            barrier.wait()
+            target(i)
+        except Exception as error:  # surfaced to the caller
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors

@@ -5,8 +5,9 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from tests.conftest import in_threads
 from ungpho.alerts.models import Notification
 from ungpho.alerts.services import outbox_claim_next
 from ungpho.audit.selectors import audit_chain_check
@@ -15,32 +16,13 @@ from ungpho.preparedness.services import facility_upsert
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _in_threads(count, target):
-    errors = []
-
-    def run(i):
-        try:
-            target(i)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-
-
 def test_concurrent_service_writes_keep_one_unbroken_audit_chain():
     def write(i):
         for j in range(5):
             facility_upsert(code=f"f-{i}-{j}", name=f"Cơ sở {i}-{j}", province_code="01",
                             lat=21.0, lon=105.8)
 
-    _in_threads(6, write)
+    assert in_threads(6, write) == []
     count, broken = audit_chain_check()
     assert broken is None and count >= 30
 
@@ -58,7 +40,7 @@ def test_concurrent_workers_claim_each_notification_exactly_once():
             with lock:
                 claimed.append(row.pk)
 
-    _in_threads(4, work)
+    assert in_threads(4, work) == []
     assert sorted(claimed) == sorted(Notification.objects.values_list("pk", flat=True))
 
 

@@ -1,15 +1,14 @@
 """Incidents over the API: the same services as the incident page, each refusal naming its
 field, every user in their scope."""
 
-import datetime as dt
 import json
 
 import pytest
 
+from tests.conftest import call_report
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.core.rules.loader import RULES_DIR
-from ungpho.incidents.models import IncidentReport
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +17,6 @@ LOST_IR192 = json.loads((RULES_DIR / "examples" / "lost_ir192_quang_ninh.json").
 LOST_IR192.pop("first_information_at")
 
 
-def _report(minutes_ago: float = 5, province: str = "01") -> IncidentReport:
-    at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
-    return IncidentReport.objects.create(source="call", province_id=province, lat=21.0,
-                                         lon=105.8, first_information_at=at, opened_at=at,
-                                         updated_at=at)
 
 
 @pytest.fixture
@@ -40,7 +34,7 @@ def api(client, duty_officer):
 
 
 def test_an_incident_is_opened_linked_classified_and_read_over_the_api(api):
-    first, second = _report(30), _report(5)
+    first, second = call_report(minutes_ago=30), call_report(minutes_ago=5)
     status, opened = api("post", "/incidents", {"report": second.pk})
     assert status == 201 and opened["code"].startswith("UP-")
     pk = opened["id"]
@@ -59,7 +53,7 @@ def test_an_incident_is_opened_linked_classified_and_read_over_the_api(api):
 
 
 def test_bad_facts_are_named_by_their_path_and_an_override_needs_its_reason(api):
-    pk = api("post", "/incidents", {"report": _report().pk})[1]["id"]
+    pk = api("post", "/incidents", {"report": call_report(minutes_ago=5).pk})[1]["id"]
     status, refused = api("post", f"/incidents/{pk}/classification",
                           {"facts": {"event": {"dose_rate": "fast"}}})
     assert status == 422 and refused["errors"][0]["field"] == "facts.event.dose_rate"
@@ -72,7 +66,7 @@ def test_bad_facts_are_named_by_their_path_and_an_override_needs_its_reason(api)
 
 
 def test_a_role_goes_only_to_someone_on_duty_for_the_incident(api):
-    pk = api("post", "/incidents", {"report": _report().pk})[1]["id"]
+    pk = api("post", "/incidents", {"report": call_report(minutes_ago=5).pk})[1]["id"]
     user_upsert(username="bch.hcm", password=None, role=Role.PROVINCIAL_COMMAND,
                 province_code="79")
     user_upsert(username="bch.hn", password=None, role=Role.PROVINCIAL_COMMAND,
@@ -85,8 +79,8 @@ def test_a_role_goes_only_to_someone_on_duty_for_the_incident(api):
 
 
 def test_another_provinces_board_neither_sees_nor_opens_the_incident(client, api):
-    pk = api("post", "/incidents", {"report": _report().pk})[1]["id"]
-    other = _report(province="79")
+    pk = api("post", "/incidents", {"report": call_report(minutes_ago=5).pk})[1]["id"]
+    other = call_report(minutes_ago=5, province="79")
     board = user_upsert(username="bch.hcm", password=None, role=Role.PROVINCIAL_COMMAND,
                         province_code="48")
     client.force_login(board)

@@ -8,10 +8,11 @@ import json
 import pytest
 from django.db import connection
 
+from tests.conftest import call_report
 from ungpho.audit.models import AuditEntry
 from ungpho.core.rules.facts import FactsError
 from ungpho.core.rules.loader import RULES_DIR
-from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentReport
+from ungpho.incidents.models import Incident, IncidentLogEntry
 from ungpho.incidents.response import (
     IncidentError,
     incident_classify,
@@ -27,16 +28,11 @@ LOST_IR192 = json.loads((RULES_DIR / "examples" / "lost_ir192_quang_ninh.json").
     encoding="utf-8"))
 
 
-def _report(minutes_ago: float, lat: float = 21.0, lon: float = 105.8, **fields):
-    at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
-    return IncidentReport.objects.create(source="call", province_id="01", lat=lat, lon=lon,
-                                         first_information_at=at, opened_at=at,
-                                         updated_at=at, **fields)
 
 
 def test_an_incident_opened_from_a_report_takes_its_place_and_first_information(
         duty_officer):
-    report = _report(5)
+    report = call_report(minutes_ago=5)
     incident = incident_open(report=report, by=duty_officer)
     assert incident.code.startswith("UP-")
     assert (incident.province_id, incident.first_information_at) == (
@@ -47,7 +43,7 @@ def test_an_incident_opened_from_a_report_takes_its_place_and_first_information(
 
 
 def test_a_report_linked_once_cannot_be_linked_again(duty_officer):
-    report = _report(5)
+    report = call_report(minutes_ago=5)
     incident_open(report=report, by=duty_officer)
     with pytest.raises(IncidentError) as error:
         incident_open(report=report, by=duty_officer)
@@ -56,8 +52,8 @@ def test_a_report_linked_once_cannot_be_linked_again(duty_officer):
 
 
 def test_an_earlier_report_linked_later_moves_the_first_information_back(duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
-    earlier = _report(40)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
+    earlier = call_report(minutes_ago=40)
     report_link(report=earlier, incident=incident, by=duty_officer)
     incident.refresh_from_db()
     assert incident.first_information_at == earlier.first_information_at
@@ -65,9 +61,9 @@ def test_an_earlier_report_linked_later_moves_the_first_information_back(duty_of
 
 
 def test_a_nearby_call_within_hours_is_suggested_as_the_same_event(duty_officer):
-    incident = incident_open(report=_report(30), by=duty_officer)
-    near = _report(0, lat=21.05, lon=105.85)  # ~7 km away
-    far = _report(0, lat=21.5, lon=105.8)  # ~55 km away
+    incident = incident_open(report=call_report(minutes_ago=30), by=duty_officer)
+    near = call_report(minutes_ago=0, lat=21.05, lon=105.85)  # ~7 km away
+    far = call_report(minutes_ago=0, lat=21.5, lon=105.8)  # ~55 km away
     suggested = incident_duplicates([near, far], list(incidents_open(user=duty_officer)))
     assert [i for i, _ in suggested[near.pk]] == [incident]
     assert "km" in suggested[near.pk][0][1]
@@ -76,7 +72,7 @@ def test_a_nearby_call_within_hours_is_suggested_as_the_same_event(duty_officer)
 
 def test_the_rules_engine_suggests_and_the_officer_confirms_with_every_criterion_kept(
         duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     record = incident_classify(incident=incident, facts=LOST_IR192, by=duty_officer)
     incident.refresh_from_db()
     assert (incident.hazard_category, incident.alarm_level, incident.scope) == (
@@ -89,7 +85,7 @@ def test_the_rules_engine_suggests_and_the_officer_confirms_with_every_criterion
 
 
 def test_an_override_needs_its_reason_and_keeps_the_suggestion_beside_it(duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     with pytest.raises(IncidentError) as error:
         incident_classify(incident=incident, facts=LOST_IR192, by=duty_officer,
                           confirmed={"alarm_level": 3})
@@ -102,7 +98,7 @@ def test_an_override_needs_its_reason_and_keeps_the_suggestion_beside_it(duty_of
 
 
 def test_reclassification_keeps_the_history(duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     incident_classify(incident=incident, facts=LOST_IR192, by=duty_officer)
     worse = {**LOST_IR192, "scope": {**LOST_IR192["scope"], "provinces_affected": 2}}
     incident_classify(incident=incident, facts=worse, by=duty_officer)
@@ -113,14 +109,14 @@ def test_reclassification_keeps_the_history(duty_officer):
 
 
 def test_an_incident_is_judged_by_the_instrument_in_force_on_its_date(duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     old = {**LOST_IR192, "first_information_at": "2022-05-10T08:00:00+07:00"}
     record = incident_classify(incident=incident, facts=old, by=duty_officer)
     assert record.instrument == "25/2014/TT-BKHCN"
 
 
 def test_bad_facts_are_refused_naming_the_path_and_nothing_is_recorded(duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     with pytest.raises(FactsError) as error:
         incident_classify(incident=incident, facts={"event": {"dose_rate": "fast"}},
                           by=duty_officer)
@@ -130,7 +126,7 @@ def test_bad_facts_are_refused_naming_the_path_and_nothing_is_recorded(duty_offi
 
 def test_the_log_is_append_only_a_correction_is_a_new_entry_and_both_are_audited(
         duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     note = incident_note(incident=incident, text="Gọi 113 lúc 08:20", by=duty_officer)
     with pytest.raises(PermissionError):
         note.save()
@@ -149,7 +145,7 @@ def test_the_log_is_append_only_a_correction_is_a_new_entry_and_both_are_audited
 
 def test_from_the_duty_desk_a_report_becomes_an_incident_that_is_classified_on_its_page(
         client, duty_officer):
-    report = _report(5)
+    report = call_report(minutes_ago=5)
     client.force_login(duty_officer)
     answer = client.post(f"/duty/reports/{report.pk}/incident")
     incident = Incident.objects.get()
@@ -166,8 +162,8 @@ def test_from_the_duty_desk_a_report_becomes_an_incident_that_is_classified_on_i
 
 
 def test_the_duty_desk_offers_the_nearby_incident_for_a_new_call(client, duty_officer):
-    incident = incident_open(report=_report(30), by=duty_officer)
-    near = _report(0, lat=21.05, lon=105.85)
+    incident = incident_open(report=call_report(minutes_ago=30), by=duty_officer)
+    near = call_report(minutes_ago=0, lat=21.05, lon=105.85)
     client.force_login(duty_officer)
     desk = client.get("/duty/reports").content.decode()
     assert f"{incident.code}" in desk and "km" in desk
@@ -177,7 +173,7 @@ def test_the_duty_desk_offers_the_nearby_incident_for_a_new_call(client, duty_of
 
 
 def test_bad_facts_on_the_incident_page_are_shown_with_their_path(client, duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     client.force_login(duty_officer)
     page = client.post(f"/incidents/{incident.pk}/classify", {
         "mode": "json", "facts": '{"event": {"dose_rate": "fast"}}'}, follow=True).content.decode()
@@ -185,7 +181,7 @@ def test_bad_facts_on_the_incident_page_are_shown_with_their_path(client, duty_o
 
 
 def test_opening_an_incident_starts_the_15_minute_classification_deadline(duty_officer):
-    report = _report(5)
+    report = call_report(minutes_ago=5)
     incident = incident_open(report=report, by=duty_officer)
     deadlines = list(incident.deadlines.all())
     assert {(d.action, d.level) for d in deadlines} == {("classify", "facility"),
@@ -195,7 +191,7 @@ def test_opening_an_incident_starts_the_15_minute_classification_deadline(duty_o
 
 
 def test_classifying_in_time_meets_the_deadline_and_sets_the_next_ones(duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     incident_classify(incident=incident, facts=LOST_IR192, by=duty_officer)
     classify = incident.deadlines.filter(action="classify")
     assert {(d.status, d.met_by) for d in classify} == {("met", "trucban")}
@@ -208,7 +204,7 @@ def test_the_worker_escalates_before_the_deadline_once_and_records_the_breach(du
     from ungpho.alerts.models import Notification
     from ungpho.incidents.deadlines import deadlines_process
 
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     due = incident.deadlines.first().due_at
     assert deadlines_process(now=due - dt.timedelta(minutes=6)) == 0
     assert deadlines_process(now=due - dt.timedelta(minutes=5)) == 2  # step 1, both levels
@@ -224,7 +220,7 @@ def test_the_worker_escalates_before_the_deadline_once_and_records_the_breach(du
 def test_acknowledging_stops_the_escalation_but_not_the_deadline(duty_officer):
     from ungpho.incidents.deadlines import deadline_acknowledge, deadlines_process
 
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     for deadline in incident.deadlines.all():
         deadline_acknowledge(deadline=deadline, by=duty_officer)
     due = incident.deadlines.first().due_at
@@ -233,7 +229,8 @@ def test_acknowledging_stops_the_escalation_but_not_the_deadline(duty_officer):
 
 
 def test_classifying_after_the_deadline_records_it_done_late(duty_officer):
-    incident = incident_open(report=_report(20), by=duty_officer)  # 15 minutes have passed
+    # 15 minutes have passed
+    incident = incident_open(report=call_report(minutes_ago=20), by=duty_officer)
     incident_classify(incident=incident, facts=LOST_IR192, by=duty_officer)
     classify = incident.deadlines.filter(action="classify")
     assert {d.status for d in classify} == {"breached"}
@@ -241,7 +238,7 @@ def test_classifying_after_the_deadline_records_it_done_late(duty_officer):
 
 
 def test_the_incident_page_counts_down_and_records_who_did_it(client, duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     client.force_login(duty_officer)
     page = client.get(f"/incidents/{incident.pk}/").content.decode()
     assert page.count("data-due=") == 2 and "Phụ lục VI, dòng 1" in page
@@ -257,7 +254,7 @@ def test_the_incident_page_counts_down_and_records_who_did_it(client, duty_offic
 
 def test_the_printable_log_shows_each_entry_sealed_and_flags_one_edited_behind_its_back(
         client, duty_officer):
-    incident = incident_open(report=_report(5), by=duty_officer)
+    incident = incident_open(report=call_report(minutes_ago=5), by=duty_officer)
     note = incident_note(incident=incident, text="Đội ứng phó đã đến hiện trường",
                          by=duty_officer)
     client.force_login(duty_officer)

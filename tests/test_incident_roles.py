@@ -1,13 +1,13 @@
 """Response roles on an incident: one holder at a time, appointments logged, history kept."""
 
-import datetime as dt
 
 import pytest
 
+from tests.conftest import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
-from ungpho.incidents.models import IncidentReport, IncidentRole
-from ungpho.incidents.response import IncidentError, incident_open
+from ungpho.incidents.models import IncidentRole
+from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_appoint, role_holder
 
 pytestmark = pytest.mark.django_db
@@ -15,11 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def incident(duty_officer):
-    at = dt.datetime.now(dt.UTC)
-    report = IncidentReport.objects.create(source="call", province_id="01", lat=21.0,
-                                           lon=105.8, first_information_at=at, opened_at=at,
-                                           updated_at=at)
-    return incident_open(report=report, by=duty_officer)
+    return incident_from_call(duty_officer)
 
 
 @pytest.fixture

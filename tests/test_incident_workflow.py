@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from tests.conftest import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import Contact, Notification
@@ -15,7 +16,6 @@ from ungpho.core.rules.loader import RULES_DIR
 from ungpho.incidents.models import (
     ActivationPackage,
     ChecklistTick,
-    IncidentReport,
     IncidentTask,
     PackageApplication,
     SituationReport,
@@ -27,7 +27,7 @@ from ungpho.incidents.phases import (
     phase_advance,
     phase_current,
 )
-from ungpho.incidents.response import IncidentError, incident_classify, incident_open
+from ungpho.incidents.response import IncidentError, incident_classify
 from ungpho.incidents.roles import role_appoint
 from ungpho.incidents.sitreps import sitrep_draft, sitrep_issue
 from ungpho.incidents.tasks import task_create, task_update
@@ -40,17 +40,11 @@ PHASE_1 = ["receive_and_process_information", "guide_public_protection", "limit_
            "determine_initial_mobilisation"]
 
 
-def _incident(by, first_information_at=None):
-    at = first_information_at or dt.datetime.now(dt.UTC)
-    report = IncidentReport.objects.create(source="call", province_id="01", lat=21.0,
-                                           lon=105.8, first_information_at=at, opened_at=at,
-                                           updated_at=at)
-    return incident_open(report=report, by=by)
 
 
 @pytest.fixture
 def incident(duty_officer):
-    return _incident(duty_officer)
+    return incident_from_call(duty_officer)
 
 
 @pytest.fixture
@@ -128,7 +122,8 @@ def test_a_phase_move_from_a_stale_page_is_refused(incident, duty_officer, comma
 
 def test_an_incident_under_tt25_2014_has_no_phases_and_the_page_says_so(client,
                                                                         duty_officer):
-    old = _incident(duty_officer, dt.datetime(2022, 5, 10, 1, 0, tzinfo=dt.UTC))
+    old = incident_from_call(duty_officer,
+                             first_information_at=dt.datetime(2022, 5, 10, 1, 0, tzinfo=dt.UTC))
     with pytest.raises(IncidentError) as error:
         checklist_tick(incident=old, phase=1, item="limit_spread", by=duty_officer)
     assert "TT 25/2014/TT-BKHCN" in error.value.problems[0][1]

@@ -3,18 +3,16 @@ changed with their version (a stale one answers 409), situation reports listed, 
 applied once; and the same guarantees with writers in parallel threads."""
 
 import base64
-import datetime as dt
 import json
-import threading
 
 import pytest
-from django.db import connections
 
+from tests.conftest import in_threads, incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
-from ungpho.incidents.models import ActivationPackage, IncidentReport, IncidentTask
+from ungpho.incidents.models import ActivationPackage, IncidentTask
 from ungpho.incidents.packages import package_apply, packages_seed
-from ungpho.incidents.response import IncidentError, incident_open
+from ungpho.incidents.response import IncidentError
 from ungpho.incidents.sitreps import sitrep_issue
 from ungpho.incidents.tasks import task_create, task_update
 
@@ -26,17 +24,11 @@ def _basic(username: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Basic {token}"}
 
 
-def _incident(by, province="01"):
-    at = dt.datetime.now(dt.UTC)
-    report = IncidentReport.objects.create(source="call", province_id=province, lat=21.0,
-                                           lon=105.8, first_information_at=at, opened_at=at,
-                                           updated_at=at)
-    return incident_open(report=report, by=by)
 
 
 @pytest.fixture
 def incident(duty_officer):
-    return _incident(duty_officer)
+    return incident_from_call(duty_officer)
 
 
 def _json(client, method, url, body, user="trucban"):
@@ -106,33 +98,15 @@ def test_situation_reports_are_listed_by_number(client, incident, duty_officer):
     assert rows[1]["period_from"] == rows[0]["period_to"]
 
 
-def _in_threads(count, target):
-    errors, barrier = [], threading.Barrier(count)
-
-    def run(i):
-        try:
-            barrier.wait()
-            target(i)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
 def test_officers_applying_one_package_at_once_create_its_tasks_once(duty_officer):
-    incident = _incident(duty_officer)
+    incident = incident_from_call(duty_officer)
     packages_seed()
     package = ActivationPackage.objects.get(code="source-found")
     results = []
-    errors = _in_threads(4, lambda i: results.append(
+    errors = in_threads(4, lambda i: results.append(
         package_apply(incident=incident, package=package, by=duty_officer)[1]))
     assert errors == [] and sorted(results) == [False, False, False, True]
     assert IncidentTask.objects.count() == package.tasks.count()
@@ -140,9 +114,9 @@ def test_officers_applying_one_package_at_once_create_its_tasks_once(duty_office
 
 @pytest.mark.django_db(transaction=True)
 def test_officers_changing_one_task_at_once_one_wins_the_others_are_told(duty_officer):
-    incident = _incident(duty_officer)
+    incident = incident_from_call(duty_officer)
     task = task_create(incident=incident, title="Sơ tán", by=duty_officer)
-    errors = _in_threads(4, lambda i: task_update(task=task, version=1,
+    errors = in_threads(4, lambda i: task_update(task=task, version=1,
                                                   title=f"Sơ tán khu {i}", by=duty_officer))
     assert len(errors) == 3
     assert all(isinstance(e, IncidentError) and e.problems[0][0] == "version" for e in errors)

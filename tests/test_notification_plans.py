@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import time_machine
 
-from tests.conftest import free_port
+from tests.conftest import free_port, incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.channels import Mailer, channel_send
@@ -22,8 +22,7 @@ from ungpho.alerts.escalation import notifications_escalate
 from ungpho.alerts.models import Contact, Notification
 from ungpho.alerts.services import outbox_claim_next, outbox_send_due
 from ungpho.core.rules.loader import RULES_DIR
-from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import incident_classify, incident_open
+from ungpho.incidents.response import incident_classify
 
 pytestmark = pytest.mark.django_db
 
@@ -92,12 +91,6 @@ def directory(gateway, duty_officer):
     return {"board": board, "neighbour": neighbour, "officer": duty_officer}
 
 
-def _incident(by):
-    at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
-    report = IncidentReport.objects.create(source="call", province_id="01", lat=21.0,
-                                           lon=105.8, first_information_at=at, opened_at=at,
-                                           updated_at=at)
-    return incident_open(report=report, by=by)
 
 
 def _rows(incident, **filters):
@@ -107,7 +100,7 @@ def _rows(incident, **filters):
 def test_a_classification_queues_the_plan_and_a_reclassification_only_the_new_parties(
         directory):
     officer = directory["officer"]
-    incident = _incident(officer)
+    incident = incident_from_call(officer, minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=officer)  # provincial, level 2
     first = {(n.party, n.channel, n.recipient) for n in _rows(incident)}
     assert first == {("provincial_command_board", "email", "bch@hanoi.gov.vn"),
@@ -128,7 +121,7 @@ def test_a_classification_queues_the_plan_and_a_reclassification_only_the_new_pa
 
 def test_the_email_reaches_the_smtp_server_with_an_acknowledgement_link(directory,
                                                                          smtp_settings, client):
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=directory["officer"])
     outbox_send_due(worker_id="w1")
     [message] = [m for m in smtp_settings.messages if m["To"] == "bch@hanoi.gov.vn"]
@@ -150,7 +143,7 @@ def test_the_email_reaches_the_smtp_server_with_an_acknowledgement_link(director
 
 
 def test_an_sms_goes_to_the_http_gateway_with_token_and_idempotency_key(directory, gateway):
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=directory["officer"])
     outbox_send_due(worker_id="w1")
     [sms] = [r for r in gateway.requests if r["path"] == "/sms"]
@@ -165,7 +158,7 @@ def test_an_sms_goes_to_the_http_gateway_with_token_and_idempotency_key(director
 
 
 def test_the_webhook_signature_is_verifiable_by_the_receiver(directory, gateway):
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=TWO_PROVINCES, by=directory["officer"])
     outbox_send_due(worker_id="w1")
     [hook] = [r for r in gateway.requests if r["path"] == "/naccet"]
@@ -183,7 +176,7 @@ def test_the_webhook_signature_is_verifiable_by_the_receiver(directory, gateway)
 
 def test_a_gateway_that_is_down_gets_retries_with_back_off_and_nothing_is_lost(directory,
                                                                                gateway):
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=directory["officer"])
     gateway.status = 503
     outbox_send_due(worker_id="w1")
@@ -203,7 +196,7 @@ def test_a_gateway_that_is_down_gets_retries_with_back_off_and_nothing_is_lost(d
 def test_a_worker_killed_mid_send_leaves_each_message_once_per_idempotency_key(
         directory, gateway, settings):
     settings.OUTBOX_LEASE_S = 60
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=directory["officer"])
     Notification.objects.exclude(channel="sms").update(status="sent")  # the SMS only
     claimed = outbox_claim_next(worker_id="w1")
@@ -224,7 +217,7 @@ def test_an_unacknowledged_message_is_resent_and_escalated_once(directory, gatew
     settings.ACK_TIMEOUT_S = 600
     admin = user_upsert(username="quantri", password="mat-khau-dai-123", email="qt@x.vn",
                         role=Role.ADMINISTRATOR)
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=directory["officer"])
     outbox_send_due(worker_id="w1")
     sms = Notification.objects.get(channel="sms")
@@ -242,7 +235,7 @@ def test_an_unacknowledged_message_is_resent_and_escalated_once(directory, gatew
 
 
 def test_a_message_failed_for_good_is_escalated_without_waiting(directory, gateway):
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=directory["officer"])
     sms = Notification.objects.get(channel="sms")
     Notification.objects.filter(pk=sms.pk).update(status="failed", last_error="HTTP 503")
@@ -252,7 +245,7 @@ def test_a_message_failed_for_good_is_escalated_without_waiting(directory, gatew
 
 def test_an_in_app_message_is_delivered_at_once_and_acknowledged_by_its_button(directory,
                                                                                 client):
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=directory["officer"])
     row = Notification.objects.get(channel="inapp", user=directory["board"])
     assert row.status == "sent"
@@ -270,7 +263,7 @@ def test_an_in_app_message_is_delivered_at_once_and_acknowledged_by_its_button(d
 def test_the_paz_upz_notify_deadline_is_met_when_the_board_has_been_delivered_to(
         directory, smtp_settings):
     Contact.objects.filter(party="provincial_command_board").update(role="")  # e-mail only
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=directory["officer"],
                       confirmed={"hazard_category": "II"}, reason="lò phản ứng nghiên cứu")
     notify = incident.deadlines.filter(action="notify_paz_upz_authority")
@@ -283,7 +276,7 @@ def test_the_paz_upz_notify_deadline_is_met_when_the_board_has_been_delivered_to
 
 def test_the_api_lists_an_incidents_notifications_with_their_status(directory, client,
                                                                     gateway):
-    incident = _incident(directory["officer"])
+    incident = incident_from_call(directory["officer"], minutes_ago=3)
     incident_classify(incident=incident, facts=LOST_IR192, by=directory["officer"])
     gateway.status = 500
     outbox_send_due(worker_id="w1")

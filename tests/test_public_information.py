@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 
+from tests.conftest import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import PublicMessage
@@ -45,17 +46,11 @@ def _valid(schema, document: bytes) -> ET.Element:
     return ET.fromstring(document)
 
 
-def _incident(by, *, exercise=False):
-    at = dt.datetime.now(dt.UTC)
-    report = IncidentReport.objects.create(source="call", province_id="01", lat=21.0285,
-                                           lon=105.8542, first_information_at=at, opened_at=at,
-                                           updated_at=at)
-    return incident_open(report=report, by=by, exercise=exercise)
 
 
 @pytest.fixture
 def incident(duty_officer):
-    return _incident(duty_officer)
+    return incident_from_call(duty_officer, lat=21.0285, lon=105.8542)
 
 
 @pytest.fixture
@@ -272,7 +267,7 @@ def test_a_cancellation_cancels_the_message_in_force(client, schema, incident, c
 
 def test_an_exercise_is_status_exercise_in_cap_and_marked_on_every_page(
         client, schema, duty_officer, commander):
-    incident = _incident(duty_officer, exercise=True)
+    incident = incident_from_call(duty_officer, exercise=True, lat=21.0285, lon=105.8542)
     _appointed(incident, commander, duty_officer)
     message = _released(incident, commander)
     root = _valid(schema, client.get(f"/public/alerts/{message.identifier}.xml").content)
