@@ -37,10 +37,6 @@ from ungpho.incidents.roles import role_holder
 from ungpho.incidents.selectors import incidents_open
 
 
-def _problems(error: IncidentError) -> str:
-    return "; ".join(f"{field}: {message}" for field, message in error.problems)
-
-
 def context(incident, user) -> dict:
     """The public information card of the incident page."""
     try:
@@ -60,7 +56,7 @@ def message_new(request: HttpRequest, pk: int):
         message = message_draft(incident=incident, template=request.POST.get("template", ""),
                                 by=request.user, public_url=public_url(request))
     except IncidentError as error:
-        flash.error(request, _problems(error))
+        flash.error(request, str(error))
         return redirect("incident", pk=incident.pk)
     return redirect("incident-message", pk=incident.pk, mid=message.pk)
 
@@ -74,7 +70,7 @@ def message_cancel(request: HttpRequest, pk: int):
                                        text_vi=request.POST.get("text_vi", ""),
                                        text_en=request.POST.get("text_en", ""))
     except IncidentError as error:
-        flash.error(request, _problems(error))
+        flash.error(request, str(error))
         return redirect("incident", pk=incident.pk)
     return redirect("incident-message", pk=incident.pk, mid=message.pk)
 
