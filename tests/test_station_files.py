@@ -95,6 +95,15 @@ def test_a_line_in_another_encoding_is_rejected_and_its_neighbours_stored(tmp_pa
     assert [(r["line"], r["field"]) for r in summary.rejected] == [(2, "encoding")]
 
 
+def test_a_folder_name_with_tab_backslash_and_newline_is_kept_as_it_is(tmp_path,
+                                                                        air_station):
+    path = _write(tmp_path / "tab\there \\ and\nnew", f"HN_CEM_KHI01_{STAMP}.txt",
+                  _good_file())
+    assert files_ingest([path]).stored == 4
+    record = IngestFile.objects.get()
+    assert (record.path, record.status, record.stored) == (str(path), "done", 4)
+
+
 def test_a_bom_is_ignored_and_an_empty_file_is_rejected_as_a_file(tmp_path, air_station):
     bom = _write(tmp_path, f"HN_CEM_KHI01_{STAMP}.txt", b"\xef\xbb\xbf" + _good_file().encode())
     empty = _write(tmp_path, "HN_CEM_KHI01_20261121101000.txt", b"")

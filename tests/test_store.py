@@ -44,3 +44,61 @@ def test_a_wrong_surely_new_falls_back_to_exact_counts(gamma_station):
 def test_empty_groups_count_zero(gamma_station):
     s, p = gamma_station.station, gamma_station.parameter
     assert readings_insert([[], _rows(s, p, [0]), []], [True, False, True]) == [0, 1, 0]
+
+
+def test_groups_longer_than_one_statement_are_stored_and_counted_exactly(gamma_station):
+    s, p = gamma_station.station, gamma_station.parameter
+    assert readings_insert([_rows(s, p, range(0, 5000))], [True]) == [5000]
+    # 2,000 of these 4,500 are known; they straddle statements of the unsure path.
+    assert readings_insert([_rows(s, p, range(3000, 7500))], [False]) == [2500]
+    stored = dict(Reading.objects.values_list("observed_at", "value"))
+    assert stored == {T0 + dt.timedelta(minutes=m): 0.1 + m / 100 for m in range(7500)}
+
+
+def test_sqlite_insert_splits_rows_by_the_connections_bind_limit(gamma_station):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL writes readings by COPY")
+    from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
+
+    from ungpho.monitoring.store import READING_COLUMNS, sqlite_insert
+
+    s, p = gamma_station.station, gamma_station.parameter
+    rows = [(s.pk, p.pk, f"2026-11-21 03:{m:02d}:00", float(m), 0, "2026-11-21 03:30:00",
+             "http") for m in range(5)]
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        limit = raw.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER)
+        raw.setlimit(SQLITE_LIMIT_VARIABLE_NUMBER, 2 * len(READING_COLUMNS))  # 2 rows a go
+        try:
+            written = sqlite_insert(raw.cursor(), Reading._meta.db_table, READING_COLUMNS,
+                                    [v for row in rows + rows[:1] for v in row],
+                                    verb="INSERT OR IGNORE")
+        finally:
+            raw.setlimit(SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    assert written == 5  # the sixth row repeats the first
+    assert sorted(Reading.objects.values_list("value", flat=True)) == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def test_a_wrong_surely_new_after_rows_already_streamed_still_counts_exactly(gamma_station):
+    s, p = gamma_station.station, gamma_station.parameter
+    readings_insert([_rows(s, p, [7000])], [True])
+    # The first group is far more COPY text than one piece: on PostgreSQL it is on its way to
+    # the server before the second group, whose first row is known, comes.
+    counts = readings_insert([_rows(s, p, range(5000)), _rows(s, p, [7000, 7005])],
+                             [True, True])
+    assert counts == [5000, 1]
+    assert Reading.objects.count() == 5002
+
+
+def test_a_failure_between_groups_writes_nothing_and_leaves_the_connection_usable(
+        gamma_station):
+    from ungpho.monitoring.store import ReadingsWriter
+
+    s, p = gamma_station.station, gamma_station.parameter
+    with pytest.raises(RuntimeError, match="batch failed"), ReadingsWriter() as writer:
+        writer.add(_rows(s, p, range(5000)), True)
+        raise RuntimeError("batch failed")
+    assert Reading.objects.count() == 0
+    assert readings_insert([_rows(s, p, [0])], [True]) == [1]

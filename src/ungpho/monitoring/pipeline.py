@@ -24,7 +24,7 @@ from ungpho.core.monitoring.limits import ExceedanceState, alarm_level, exceedan
 from ungpho.core.monitoring.qc import DISQUALIFYING, Flag, SeriesState, qc_flags
 from ungpho.monitoring.levels import EffectiveLevels, levels_for_stations
 from ungpho.monitoring.models import Parameter, RejectedLine, Series, Station, StationParameter
-from ungpho.monitoring.store import readings_insert, series_upsert
+from ungpho.monitoring.store import ReadingsWriter, series_upsert
 
 _FUTURE = int(Flag.FUTURE)  # a plain int: enum arithmetic costs more than QC itself
 ERR_UNKNOWN_SYMBOL = "unknown parameter symbol {symbol!r} for a {type} station"
@@ -136,15 +136,12 @@ class Ingestor:
         levels = levels_for_stations(station_ids, fronts_values={
             key: front.qc for key, front in fronts.items()})
         resolver = _Resolver(station_ids)
-        groups: list[list] = []
         raised: list[tuple[_Batch, int, tuple, dict]] = []
-        surely_new: list[bool] = []
-        for batch in batches:
-            rows, surely = _batch_rows(batch, resolver, fronts, levels, now, raised)
-            groups.append(rows)
-            surely_new.append(surely)
-        for batch, rows, new in zip(batches, groups, readings_insert(groups, surely_new),
-                                    strict=True):
+        with ReadingsWriter() as writer:  # no other query until counts(): see its docstring
+            for batch in batches:
+                writer.add(*_batch_rows(batch, resolver, fronts, levels, now, raised))
+            counts = writer.counts()
+        for batch, rows, new in zip(batches, writer.groups, counts, strict=True):
             batch.result.stored = new
             batch.result.duplicates = len(rows) - new
         inserted = sum(b.result.stored for b in batches)
@@ -184,23 +181,22 @@ def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
     flagged = 0
     surely_new = True
     seen_at, observed_s = None, 0.0
-    for item in batch.items:
-        symbol, unit, observed_at = item.symbol, item.unit, item.observed_at
+    # Unpacked as plain tuples (RawItem's fields, which FileLine shares in the same order).
+    for line_no, symbol, raw_value, unit, observed_at, status in batch.items:
         if observed_at is not seen_at:  # the lines of one time share its datetime object
             seen_at, observed_s = observed_at, observed_at.timestamp()
         resolved = cache.get((sid, symbol, unit)) or resolve(station, symbol, unit)
         if resolved.__class__ is Rejected:
-            rejected.append(resolved._replace(line_no=item.line_no))
+            rejected.append(resolved._replace(line_no=line_no))
             continue
         pid, scale, offset, range_min, range_max = resolved
-        value = item.value * scale + offset
+        value = raw_value * scale + offset
         front = fronts.get((sid, pid))
         if front is None:
             front = fronts[sid, pid] = _Front(None, value, 0, SeriesState.empty(),
                                               ExceedanceState.empty(), 0)
-        flags = qc(value=value, status=item.status, observed_at_s=observed_s,
-                   received_at_s=now_s, range_min=range_min, range_max=range_max,
-                   state=front.qc)
+        # qc_flags(value, status, observed_at_s, received_at_s, range_min, range_max, state)
+        flags = qc(value, status, observed_s, now_s, range_min, range_max, front.qc)
         append((sid, pid, observed_at, value, flags, now, via))
         if flags:
             flagged += 1

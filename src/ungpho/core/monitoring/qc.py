@@ -188,11 +188,13 @@ class SeriesState:
         return state
 
 
-def qc_flags(*, value: float, status: str, observed_at_s: float, received_at_s: float,
+def qc_flags(value: float, status: str, observed_at_s: float, received_at_s: float,
              range_min: float | None, range_max: float | None, state: SeriesState,
              config: QcConfig = DEFAULT_QC) -> int:
     """QC flags (an int of :class:`Flag` bits) of one reading; updates ``state`` on the
-    live front only (``observed_at_s`` after ``state.last_at_s``).
+    live front only (``observed_at_s`` after ``state.last_at_s``). Positional arguments
+    are allowed for ingestion's hot loop, which calls it for every reading; elsewhere, name
+    them.
 
     Status per TT 10/2021/TT-BTNMT Phụ lục 15 (00, 01, 02; anything else is a ValueError
     naming the field); every rule and default is in the module docstring. Times are POSIX
