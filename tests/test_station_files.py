@@ -121,6 +121,16 @@ def test_a_file_named_for_no_station_is_kept_as_a_rejection(tmp_path, air_statio
     assert RejectedLine.objects.get().file.path == str(path)
 
 
+def test_a_bad_time_in_a_name_is_rejected_after_good_files_of_the_same_station(tmp_path,
+                                                                              air_station):
+    good = _write(tmp_path, f"HN_CEM_KHI01_{STAMP}.txt", _good_file())
+    bad = _write(tmp_path, "HN_CEM_KHI01_20261321100500.txt", _good_file(10))
+    summary = files_ingest([good, bad])
+    assert summary.stored == 4
+    assert [(r["file"], r["field"]) for r in summary.rejected] == [(str(bad), "file name")]
+    assert "time part" in summary.rejected[0]["reason"]
+
+
 def test_a_station_mapping_converts_its_symbol_and_unit(tmp_path, air_station):
     mapping_set(station=air_station, symbol="Bui_PM25", unit="mg/m3",
                 parameter=Parameter.objects.get(code="PM2.5"), scale=1000.0)

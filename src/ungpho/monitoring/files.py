@@ -27,6 +27,7 @@ from django.db import connection, transaction
 
 from ungpho.core.formats.station_file import (
     LineRejection,
+    local_stamp_to_utc,
     parse_file_name,
     parse_lines,
     read_station_file,
@@ -142,6 +143,7 @@ class _Stations:
         self.by_code = {code.lower(): pk for pk, code in Station.objects.values_list(
             "pk", "code")}
         self.loaded: dict[int, Station] = {}
+        self.by_stem: dict[str, Station] = {}  # file-name stems seen (_file_station)
 
     def find(self, province: str, facility: str, station: str) -> Station | None:
         pk = self.by_prefix.get(f"{province}_{facility}_{station}") or self.by_code.get(
@@ -366,8 +368,22 @@ def _progress_save(records: list[_File]) -> None:
                                  for r in records])
 
 
+#: ``_yyyyMMddHHmmss.txt``, the end of a station file's name after its stem.
+_NAME_END = len("yyyyMMddHHmmss.txt")
+
+
 def _file_station(path: str, stations: _Stations) -> tuple[Station | None, Rejected | None]:
     base = os.path.basename(path)
+    # A stem (``<Province>_<Facility>_<Station>_``) parsed once before stands for the same
+    # station: only the time and extension of the name are new (see parse_file_name).
+    stem, end = base[:-_NAME_END], base[-_NAME_END:]
+    station = stations.by_stem.get(stem)
+    if station is not None and end[-4:].lower() == ".txt":
+        try:
+            local_stamp_to_utc(end[:-4])
+            return station, None
+        except ValueError:
+            pass  # the full parse names the fault
     try:
         name = parse_file_name(base)
     except ValueError as error:
@@ -377,6 +393,8 @@ def _file_station(path: str, stations: _Stations) -> tuple[Station | None, Rejec
         prefix = f"{name.province}_{name.facility}_{name.station}"
         return None, Rejected(0, "file name", ERR_NO_STATION.format(
             prefix=prefix, code=name.station), base)
+    if stem == f"{name.province}_{name.facility}_{name.station}_":
+        stations.by_stem[stem] = station
     return station, None
 
 
