@@ -1,5 +1,6 @@
-"""Bulk writes of readings and series: the only large table gets plain SQL (DESIGN.md:
-executemany on SQLite, COPY on PostgreSQL), idempotent through the reading key."""
+"""Bulk writes of readings and series: the only large table gets plain SQL (DESIGN.md: bulk
+statements on SQLite — here many rows per INSERT, faster to bind than executemany — and COPY
+on PostgreSQL), idempotent through the reading key."""
 
 from __future__ import annotations
 
@@ -150,12 +151,11 @@ class ReadingsWriter:
             written = self._copy_end() if sure else True
         else:
             written = _sqlite_new([groups[i] for i in sure]) if sure else True
-        counts = [0] * len(groups)
-        if written:
-            for i in sure:
-                counts[i] = len(groups[i])
-        else:
+        if not written:
             sure = []  # not so sure after all: count every group
+        counts = [0] * len(groups)
+        for i in sure:
+            counts[i] = len(groups[i])
         taken = set(sure)
         unsure = [i for i in range(len(groups)) if i not in taken and groups[i]]
         if unsure:
