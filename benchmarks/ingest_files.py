@@ -197,15 +197,6 @@ def files_write(folder: Path, generated, *, collect: Callable | None = None,
     return files, size
 
 
-def _sqlite_text(moment: dt.datetime) -> str:
-    # What Django's SQLite backend stores for an aware datetime with USE_TZ: naive UTC text.
-    return str(moment.astimezone(dt.UTC).replace(tzinfo=None))
-
-
-def _pg_text(moment: dt.datetime) -> str:
-    return moment.isoformat()
-
-
 def _baseline_sqlite(rows: list[tuple]) -> float:
     """Seconds for one executemany of ``rows`` into a fresh copy of the readings table."""
     from django.db import connection
@@ -339,12 +330,13 @@ def _run(args, folder: Path) -> None:
 
     from ungpho.monitoring.files import files_ingest
     from ungpho.monitoring.models import Reading, Series
+    from ungpho.monitoring.store import pg_time, sqlite_time
 
     stations = stations_create(args.stations)
     station_ids = {s.code: s.pk for s in stations}
     pids = parameter_ids()
     postgres = connection.vendor == "postgresql"
-    as_text = _pg_text if postgres else _sqlite_text
+    as_text = pg_time if postgres else sqlite_time  # the texts the store writes
     received = as_text(dt.datetime.now(dt.UTC))
     rows: list[tuple] = []
 

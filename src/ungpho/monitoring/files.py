@@ -34,7 +34,14 @@ from ungpho.core.formats.station_file import (
 )
 from ungpho.monitoring.models import IngestFile, Reading, RejectedLine, Station
 from ungpho.monitoring.pipeline import FlushResult, Ingestor, Rejected
-from ungpho.monitoring.store import COPY_ESCAPES, TimeText, sqlite_insert, sqlite_time
+from ungpho.monitoring.store import (
+    COPY_ESCAPES,
+    COPY_NULL,
+    TimeText,
+    pg_time,
+    sqlite_insert,
+    sqlite_time,
+)
 
 ERR_NO_STATION = ("no station sends files as {prefix!r}: register its file prefix or a "
                   "station with code {code!r}")
@@ -320,7 +327,6 @@ _PROGRESS = ("status", "station_id", "byte_offset", "line_no", "stored", "duplic
 
 
 _COLUMNS = ("sha256", "path", "size_bytes", "started_at", *_PROGRESS)
-_NULL = r"\N"  # in COPY text
 
 
 def _records_insert(records: list[_File]) -> None:
@@ -334,12 +340,12 @@ def _records_insert(records: list[_File]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # psycopg's executemany: ~90 µs a row
             # COPY text made here: psycopg's write_row costs more than the file's readings.
-            times = TimeText(lambda moment: _NULL if moment is None else moment.isoformat())
+            times = TimeText(pg_time)
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write("".join([
                     f"{r.sha256}\t{r.path.translate(COPY_ESCAPES)}\t{r.size_bytes}\t"
                     f"{times[r.started_at]}\t{r.status}\t"
-                    f"{_NULL if r.station_id is None else r.station_id}\t{r.byte_offset}\t"
+                    f"{COPY_NULL if r.station_id is None else r.station_id}\t{r.byte_offset}\t"
                     f"{r.line_no}\t{r.stored}\t{r.duplicates}\t{r.rejected}\t"
                     f"{times[r.finished_at]}\n" for r in records]))
         else:

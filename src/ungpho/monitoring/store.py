@@ -45,8 +45,13 @@ def sqlite_time(moment: dt.datetime | None) -> str | None:
     return None if moment is None else str(moment.astimezone(dt.UTC).replace(tzinfo=None))
 
 
-def _pg_time(moment: dt.datetime) -> str:
-    return moment.isoformat()
+#: NULL in PostgreSQL's COPY text format.
+COPY_NULL = r"\N"
+
+
+def pg_time(moment: dt.datetime | None) -> str:
+    """An aware datetime in PostgreSQL's COPY text format (None is NULL)."""
+    return COPY_NULL if moment is None else moment.isoformat()
 
 
 class _SomeWereKnown(Exception):
@@ -87,7 +92,7 @@ class ReadingsWriter:
         self.groups: list[Sequence[ReadingRow]] = []
         self.surely_new: list[bool] = []
         self._postgresql = connection.vendor == "postgresql"
-        self._times = TimeText(_pg_time)
+        self._times = TimeText(pg_time)
         self._text: list[str] = []
         self._text_chars = 0
         self._stream: ExitStack | None = None  # the savepoint, cursor and COPY
@@ -250,7 +255,7 @@ def _pg_stage(cursor, groups) -> None:
                    "flags integer, received_at timestamptz, via varchar(8)) "
                    "ON COMMIT DELETE ROWS")
     cursor.execute("TRUNCATE ungpho_reading_in")
-    times = TimeText(_pg_time)
+    times = TimeText(pg_time)
     with cursor.cursor.copy(f"COPY ungpho_reading_in ({_PG_COLUMNS}) FROM STDIN") as copy:
         for rows in groups:
             copy.write(_pg_rows_text(rows, times))
