@@ -135,11 +135,11 @@ class Ingestor:
         fronts = _fronts_load(station_ids)
         levels = levels_for_stations(station_ids, fronts_values={
             key: front.qc for key, front in fronts.items()})
-        resolver = _Resolver(station_ids)
+        resolver = _Resolver(station_ids, fronts, levels)
         raised: list[tuple[_Batch, int, tuple, dict]] = []
         with ReadingsWriter() as writer:  # no other query until counts(): see its docstring
             for batch in batches:
-                writer.add(*_batch_rows(batch, resolver, fronts, levels, now, raised))
+                writer.add(*_batch_rows(batch, resolver, now, raised))
             counts = writer.counts()
         for batch, rows, new in zip(batches, writer.groups, counts, strict=True):
             batch.result.stored = new
@@ -167,15 +167,15 @@ class Ingestor:
         return now
 
 
-def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
-                now: dt.datetime, raised: list) -> tuple[list, bool]:
+def _batch_rows(batch: _Batch, resolver: _Resolver, now: dt.datetime, raised: list
+                ) -> tuple[list, bool]:
     """Resolve, convert and flag one batch's items, moving the live fronts and collecting
     the decisions to raise; returns the rows to store and whether they are surely new (each
     after everything stored of its series). The hot loop of ingestion: names are bound
     locally on purpose."""
     station, via, rejected = batch.station, batch.via, batch.rejected
     sid, now_s = station.pk, now.timestamp()
-    cache, resolve, qc = resolver.cache, resolver.resolve, qc_flags
+    slots, slot_find, qc = resolver.slots_of(sid), resolver.slot, qc_flags
     rows: list = []
     append = rows.append
     flagged = 0
@@ -185,16 +185,12 @@ def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
     for line_no, symbol, raw_value, unit, observed_at, status in batch.items:
         if observed_at is not seen_at:  # the lines of one time share its datetime object
             seen_at, observed_s = observed_at, observed_at.timestamp()
-        resolved = cache.get((sid, symbol, unit)) or resolve(station, symbol, unit)
-        if resolved.__class__ is Rejected:
-            rejected.append(resolved._replace(line_no=line_no))
+        slot = slots.get((symbol, unit)) or slot_find(station, symbol, unit)
+        if slot.__class__ is Rejected:
+            rejected.append(slot._replace(line_no=line_no))
             continue
-        pid, scale, offset, range_min, range_max = resolved
+        pid, scale, offset, range_min, range_max, front, effective = slot
         value = raw_value * scale + offset
-        front = fronts.get((sid, pid))
-        if front is None:
-            front = fronts[sid, pid] = _Front(None, value, 0, SeriesState.empty(),
-                                              ExceedanceState.empty(), 0)
         # qc_flags(value, status, observed_at_s, received_at_s, range_min, range_max, state)
         flags = qc(value, status, observed_s, now_s, range_min, range_max, front.qc)
         append((sid, pid, observed_at, value, flags, now, via))
@@ -211,7 +207,6 @@ def _batch_rows(batch: _Batch, resolver: _Resolver, fronts: dict, levels: dict,
         if (front.last_at is None or observed_at > front.last_at) and not flags & _FUTURE:
             front.last_at, front.last_value, front.last_flags = observed_at, value, flags
             front.dirty = True
-            effective = levels.get((sid, pid))
             if effective is not None:
                 decision = _judge(effective, value, flags, front)
                 if decision is not None:
@@ -268,21 +263,52 @@ def _raise(batch: _Batch, parameter_id: int, row, decision: dict, now: dt.dateti
         batch.result.incidents_opened.append(report.pk)
 
 
-class _Resolver:
-    """(station, symbol, unit) → parameter and conversion, computed once per flush."""
+class _Slot(NamedTuple):
+    """Where one symbol and unit of a station go in this flush: the parameter, the
+    conversion to its unit, its physical range, the series' live front and its alarm levels
+    (None: no levels)."""
 
-    def __init__(self, station_ids: list[int]):
+    parameter_id: int
+    scale: float
+    offset: float
+    range_min: float | None
+    range_max: float | None
+    front: _Front
+    levels: EffectiveLevels | None
+
+
+class _Resolver:
+    """(station, symbol, unit) → slot, computed once per flush; the live fronts are made
+    here for series seen the first time."""
+
+    def __init__(self, station_ids: list[int], fronts: dict[tuple[int, int], _Front],
+                 levels: dict[tuple[int, int], EffectiveLevels]):
+        self.fronts, self.levels = fronts, levels
         self.parameters = {p.code: p for p in Parameter.objects.all()}
         self.mappings = {(m.station_id, m.symbol): m for m in
                          StationParameter.objects.filter(station_id__in=station_ids)
                          .select_related("parameter")}
-        self.cache: dict[tuple[int, str, str | None], _Resolved | Rejected] = {}
+        # Per station, so that the hot loop's key is (symbol, unit) alone.
+        self.by_station: dict[int, dict[tuple[str, str | None], _Slot | Rejected]] = {}
 
-    def resolve(self, station: Station, symbol: str, unit: str | None):
-        key = (station.pk, symbol, unit)
-        found = self.cache.get(key)
+    def slots_of(self, station_id: int) -> dict[tuple[str, str | None], _Slot | Rejected]:
+        return self.by_station.setdefault(station_id, {})
+
+    def slot(self, station: Station, symbol: str, unit: str | None) -> _Slot | Rejected:
+        slots = self.slots_of(station.pk)
+        found = slots.get((symbol, unit))
         if found is None:
-            found = self.cache[key] = self._resolve(station, symbol, unit)
+            resolved = self._resolve(station, symbol, unit)
+            if resolved.__class__ is Rejected:
+                found = resolved
+            else:
+                key = (station.pk, resolved.parameter_id)
+                front = self.fronts.get(key)
+                if front is None:  # last_value counts only once last_at is set
+                    front = self.fronts[key] = _Front(None, 0.0, 0, SeriesState.empty(),
+                                                      ExceedanceState.empty(), 0)
+                found = _Slot(*resolved, front, self.levels.get(key))
+            slots[symbol, unit] = found
         return found
 
     def _resolve(self, station: Station, symbol: str, unit: str | None):
