@@ -297,18 +297,17 @@ class _Resolver:
     def slot(self, station: Station, symbol: str, unit: str | None) -> _Slot | Rejected:
         slots = self.slots_of(station.pk)
         found = slots.get((symbol, unit))
-        if found is None:
-            resolved = self._resolve(station, symbol, unit)
-            if resolved.__class__ is Rejected:
-                found = resolved
-            else:
-                key = (station.pk, resolved.parameter_id)
-                front = self.fronts.get(key)
-                if front is None:  # last_value counts only once last_at is set
-                    front = self.fronts[key] = _Front(None, 0.0, 0, SeriesState.empty(),
-                                                      ExceedanceState.empty(), 0)
-                found = _Slot(*resolved, front, self.levels.get(key))
-            slots[symbol, unit] = found
+        if found is not None:
+            return found
+        found = self._resolve(station, symbol, unit)
+        if found.__class__ is not Rejected:
+            key = (station.pk, found.parameter_id)
+            front = self.fronts.get(key)
+            if front is None:  # last_value counts only once last_at is set
+                front = self.fronts[key] = _Front(None, 0.0, 0, SeriesState.empty(),
+                                                  ExceedanceState.empty(), 0)
+            found = _Slot(*found, front, self.levels.get(key))
+        slots[symbol, unit] = found
         return found
 
     def _resolve(self, station: Station, symbol: str, unit: str | None):
