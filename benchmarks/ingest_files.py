@@ -1,7 +1,8 @@
 """Station-file ingestion end to end (parse, QC, store) against a bare executemany.
 
     .venv/bin/python benchmarks/ingest_files.py [--stations 100] [--hours 24]
-                                                [--postgres URL] [--profile] [--repeat 3]
+                                                [--history-files N] [--postgres URL]
+                                                [--profile] [--repeat 3]
 
 Writes realistic station files (TT 10/2021/TT-BTNMT Phụ lục 15: one file per station per
 5 minutes, ten ambient-air parameters per file, ``yyyy/MM/dd/`` folders by local date) into a
@@ -20,6 +21,11 @@ baseline; ≥ 100,000 readings/s on PostgreSQL. Asserts nothing. ``--profile`` r
 under cProfile (slower) and prints the hot spots in µs per reading. The whole run is made
 ``--repeat`` times (3 by default), each in a fresh process, database and folder, and the
 medians are printed last: on a shared or virtual machine one run proves little.
+
+A fresh database flatters the file records: ``--history-files N`` first writes N records of
+files taken in before (a 1,000-station network's earlier days, one file per station per 5
+minutes, in the order they arrived), so that the index of the file key is as large as it
+will be in service (2,880,000: ten days).
 
 SQLite lives in a temporary UNGPHO_DATA_DIR; with ``--postgres URL`` a database named
 ``ungpho_bench_*`` is created on that server and dropped at the end. The other benchmarks of
@@ -198,6 +204,41 @@ def files_write(folder: Path, generated, *, collect: Callable | None = None,
     return files, size
 
 
+HISTORY_STATIONS = 1000
+
+
+def history_files_insert(count: int, *, before: dt.datetime) -> float:
+    """Records of ``count`` files taken in before ``before``, as the file door writes them,
+    oldest first, every station's file of a 5-minute tick together; returns the seconds."""
+    import hashlib
+
+    from django.db import connection, transaction
+
+    from ungpho.monitoring.files import _DONE, _File, _records_insert
+
+    ticks = -(-count // HISTORY_STATIONS)
+    t0 = time.perf_counter()
+    batch: list = []
+    for n in range(count):
+        tick, station = divmod(n, HISTORY_STATIONS)
+        at = before - dt.timedelta(seconds=(ticks - tick) * INTERVAL_S)
+        name = file_path(Path("/srv/ftp"), f"BK-{station:04d}", at)
+        record = _File(hashlib.sha256(name.name.encode() + b"\0").hexdigest(), name.name,
+                       str(name), 330, at, status=_DONE, stored=len(PARAMETERS),
+                       finished_at=at)
+        batch.append(record)
+        if len(batch) == 20_000 or n == count - 1:
+            with transaction.atomic():
+                _records_insert(batch)
+            batch = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":  # the timed run starts from an empty WAL
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:  # the statistics autovacuum would have gathered in the meantime
+            cursor.execute("ANALYZE monitoring_ingestfile")
+    return time.perf_counter() - t0
+
+
 def _baseline_sqlite(rows: list[tuple]) -> float:
     """Seconds for one executemany of ``rows`` into a fresh copy of the readings table."""
     from django.db import connection
@@ -303,6 +344,9 @@ def main() -> None:
     parser.add_argument("--steps-per-file", type=int, default=1,
                         help="five-minute steps in each file: 1 as stations send (default), "
                              "more for a backlog or an export (e.g. 288 = a day per file)")
+    parser.add_argument("--history-files", type=int, default=0, metavar="N",
+                        help="records of files taken in before, written first (e.g. 2880000:"
+                             " ten days of a 1,000-station network)")
     parser.add_argument("--postgres", metavar="URL",
                         help="PostgreSQL server to create the scratch database on, e.g. "
                              "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -348,9 +392,12 @@ def _run(args, folder: Path) -> None:
                     for symbol, value, _unit in lines)
 
     steps = int(args.hours * 3600 // INTERVAL_S)
+    start = aligned_start(args.hours)
+    history_s = history_files_insert(args.history_files, before=start) \
+        if args.history_files else None
     t0 = time.perf_counter()
     files, size = files_write(folder, station_files_generate(
-        [s.code for s in stations], start=aligned_start(args.hours), steps=steps),
+        [s.code for s in stations], start=start, steps=steps),
         collect=collect, steps_per_file=args.steps_per_file)
     written_s = time.perf_counter() - t0
     os.sync()  # the files on disk before anything is timed: no writeback under the runs
@@ -383,6 +430,9 @@ def _run(args, folder: Path) -> None:
     print(f"files                {files} files, {size / 1e6:.1f} MB, {readings} readings "
           f"({args.stations} stations × {steps} × {len(PARAMETERS)}); written in "
           f"{written_s:.1f} s")
+    if history_s is not None:
+        print(f"history              {args.history_files:,} earlier file records (written in "
+              f"{history_s:.1f} s)")
     print(f"parser alone         {parsed / parse_s:,.0f} lines/s")
     print(f"baseline executemany {base_rate:,.0f} readings/s ({many_s:.2f} s)")
     if copy_s is not None:

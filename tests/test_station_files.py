@@ -2,6 +2,7 @@
 line, taken in once, resumable, never loading a whole file."""
 
 import datetime as dt
+import hashlib
 import json
 
 import pytest
@@ -221,3 +222,41 @@ def test_a_100_mb_file_streams_in_chunks_keeping_its_bad_lines(tmp_path, air_sta
     assert [r["line"] for r in summary.rejected] == bad
     assert Reading.objects.count() == lines - len(bad)
     assert IngestFile.objects.get().byte_offset == path.stat().st_size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_taken_in_before_the_name_key_is_still_known_after_the_upgrade(tmp_path):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    path = _write(tmp_path, f"HN_CEM_KHI01_{STAMP}.txt", _good_file())
+    sha = hashlib.sha256(path.name.encode() + b"\0" + path.read_bytes()).hexdigest()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("monitoring", "0005_series_stored_to")])
+    old = executor.loader.project_state([("monitoring", "0005_series_stored_to")]).apps
+    old.get_model("monitoring", "IngestFile").objects.create(
+        path=str(path), sha256=sha, size_bytes=path.stat().st_size, status="done", stored=4,
+        started_at=dt.datetime(2026, 11, 21, 3, 6, tzinfo=dt.UTC))
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph
+                                          .leaf_nodes())
+    assert IngestFile.objects.get().name == path.name
+    station_upsert(code="KHI01", name="Trạm không khí Nguyễn Văn Cừ", province_code="01",
+                   lat=21.0486, lon=105.8786, type="ambient_air", file_prefix="HN_CEM_KHI01")
+    summary = files_ingest([path])
+    assert (summary.files_skipped, summary.stored, summary.duplicates) == (1, 0, 4)
+
+
+def test_the_drop_folder_archives_good_files_and_sets_aside_unknown_names(tmp_path, settings,
+                                                                          air_station):
+    from ungpho.monitoring.files import drop_folder_pass
+
+    settings.DROP_DIR, settings.ARCHIVE_DIR = tmp_path / "ftp", tmp_path / "archive"
+    settings.REJECTED_DIR = tmp_path / "rejected"
+    _write(settings.DROP_DIR / "2026" / "11" / "21", f"HN_CEM_KHI01_{STAMP}.txt", _good_file())
+    _write(settings.DROP_DIR / "2026" / "11" / "21", f"HN_CEM_KHI99_{STAMP}.txt", _good_file())
+    assert drop_folder_pass(now=dt.datetime(2030, 1, 1).timestamp()) == 2
+    assert [p.name for p in settings.ARCHIVE_DIR.rglob("*.txt")] == [f"HN_CEM_KHI01_{STAMP}.txt"]
+    assert [p.relative_to(settings.REJECTED_DIR).as_posix()
+            for p in settings.REJECTED_DIR.rglob("*.txt")] == [
+        f"2026/11/21/HN_CEM_KHI99_{STAMP}.txt"]
+    assert not list(settings.DROP_DIR.rglob("*.txt")) and Reading.objects.count() == 4

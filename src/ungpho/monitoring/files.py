@@ -1,11 +1,12 @@
 """The file door: station text files of TT 10/2021/TT-BTNMT (formerly TT 24/2017), from the
 command line or the drop folder (the FTP server's root) the worker watches.
 
-Nothing accepted is lost and nothing is taken twice: a file is known by the SHA-256 of its
-name and content; its readings and its progress (byte offset, line) commit in the same transaction,
-so a worker killed mid-file resumes after the last committed line, and a file taken in
-before is skipped whole. Files are streamed line by line, so a backlog of any size runs in
-constant memory. A file whose name names no station is kept, with its reason, as a rejection.
+Nothing accepted is lost and nothing is taken twice: a file is known by its name and the
+SHA-256 of its name and content; its readings and its progress (byte offset, line) commit in
+the same transaction, so a worker killed mid-file resumes after the last committed line, and
+a file taken in before is skipped whole. Files are streamed line by line, so a backlog of any
+size runs in constant memory. A file whose name names no station is kept, with its reason, as
+a rejection.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from ungpho.monitoring.store import (
 ERR_NO_STATION = ("no station sends files as {prefix!r}: register its file prefix or a "
                   "station with code {code!r}")
 _DONE = IngestFile.Status.DONE.value  # a plain str: the enum's comparisons cost per file
+_NAME_CHARS = IngestFile._meta.get_field("name").max_length
 #: A file still being written by the FTP server is left for the next pass.
 SETTLE_S = 2.0
 
@@ -97,26 +99,27 @@ SMALL_FILE_BYTES = 64 * 1024
 READ_WHOLE_BYTES = 8 * 1024 * 1024
 
 
-def _keyed(path: str) -> tuple[int, str, bytes | None]:
-    """Size, key and — for a small file — its content, read once. The key is the SHA-256 of
-    the file's name and content: the same readings re-sent under the same name are the same
-    file; another station's file with equal content is not."""
+def _keyed(path: str) -> tuple[str, int, str, bytes | None]:
+    """Name, size, hash and — for a small file — its content, read once. The hash is the
+    SHA-256 of the file's name and content: the same readings re-sent under the same name are
+    the same file; another station's file with equal content is not."""
+    name = os.path.basename(path)
     fd = os.open(path, os.O_RDONLY)  # not open(): its buffered file object costs twice
     try:
         content = os.read(fd, SMALL_FILE_BYTES + 1)
         while len(content) <= SMALL_FILE_BYTES and (more := os.read(
                 fd, SMALL_FILE_BYTES + 1 - len(content))):  # a short read is not the end
             content += more
-        digest = hashlib.sha256(os.path.basename(path).encode() + b"\0" + content)
+        digest = hashlib.sha256(name.encode() + b"\0" + content)
         if len(content) <= SMALL_FILE_BYTES:
-            return len(content), digest.hexdigest(), content
+            return name[:_NAME_CHARS], len(content), digest.hexdigest(), content
         size = len(content)
         while chunk := os.read(fd, 1 << 20):
             digest.update(chunk)
             size += len(chunk)
     finally:
         os.close(fd)
-    return size, digest.hexdigest(), None
+    return name[:_NAME_CHARS], size, digest.hexdigest(), None
 
 
 @dataclass(slots=True)
@@ -125,6 +128,7 @@ class _File:
     model instance per small file costs more than the file's readings."""
 
     sha256: str
+    name: str
     path: str
     size_bytes: int
     started_at: dt.datetime
@@ -139,8 +143,8 @@ class _File:
     pk: int | None = None
 
 
-_FIELDS = ("sha256", "path", "size_bytes", "started_at", "status", "station_id", "byte_offset",
-           "line_no", "stored", "duplicates", "rejected", "finished_at", "pk")
+_FIELDS = ("sha256", "name", "path", "size_bytes", "started_at", "status", "station_id",
+           "byte_offset", "line_no", "stored", "duplicates", "rejected", "finished_at", "pk")
 
 
 class _Stations:
@@ -221,14 +225,15 @@ class _FilesRun:
         self.commit()
         hashed = [(path, *_keyed(path)) for path in paths]
         seen_at = dt.datetime.now(dt.UTC)  # of the group: a clock read per file costs
+        # By name, the key's first column; then by hash, of which a name may have several.
         known = {row[0]: _File(*row) for row in IngestFile.objects.filter(
-            sha256__in=[sha for _, _, sha, _ in hashed]).values_list(*_FIELDS)}
-        for path, size, sha, content in hashed:
+            name__in=[name for _, name, _, _, _ in hashed]).values_list(*_FIELDS)}
+        for path, name, size, sha, content in hashed:
             if on_file is not None:
                 on_file(path, size)
             record = known.get(sha)
             if record is None:
-                record = known[sha] = _File(sha, path[:500], size, seen_at)
+                record = known[sha] = _File(sha, name, path[:500], size, seen_at)
             self.file(path, record, content)
 
     def file(self, path: str, record: _File, content: bytes | None) -> None:
@@ -326,7 +331,7 @@ _PROGRESS = ("status", "station_id", "byte_offset", "line_no", "stored", "duplic
              "rejected", "finished_at")
 
 
-_COLUMNS = ("sha256", "path", "size_bytes", "started_at", *_PROGRESS)
+_COLUMNS = ("sha256", "name", "path", "size_bytes", "started_at", *_PROGRESS)
 
 
 def _records_insert(records: list[_File]) -> None:
@@ -343,7 +348,8 @@ def _records_insert(records: list[_File]) -> None:
             times = TimeText(pg_time)
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write("".join([
-                    f"{r.sha256}\t{r.path.translate(COPY_ESCAPES)}\t{r.size_bytes}\t"
+                    f"{r.sha256}\t{r.name.translate(COPY_ESCAPES)}\t"
+                    f"{r.path.translate(COPY_ESCAPES)}\t{r.size_bytes}\t"
                     f"{times[r.started_at]}\t{r.status}\t"
                     f"{COPY_NULL if r.station_id is None else r.station_id}\t{r.byte_offset}\t"
                     f"{r.line_no}\t{r.stored}\t{r.duplicates}\t{r.rejected}\t"
@@ -352,14 +358,15 @@ def _records_insert(records: list[_File]) -> None:
             times = TimeText(sqlite_time)
             sqlite_insert(cursor.connection.cursor(), table, _COLUMNS, [
                 value for r in records for value in (
-                    r.sha256, r.path, r.size_bytes, times[r.started_at], r.status,
+                    r.sha256, r.name, r.path, r.size_bytes, times[r.started_at], r.status,
                     r.station_id, r.byte_offset, r.line_no, r.stored, r.duplicates, r.rejected,
                     times[r.finished_at])])
     wanted = {r.sha256: r for r in records
               if r.rejected or r.status != _DONE}
-    for pk, sha in IngestFile.objects.filter(sha256__in=list(wanted)).values_list("pk",
-                                                                                  "sha256"):
-        wanted[sha].pk = pk
+    for pk, sha in IngestFile.objects.filter(name__in=[r.name for r in wanted.values()]
+                                             ).values_list("pk", "sha256"):
+        if sha in wanted:
+            wanted[sha].pk = pk
 
 
 def _progress_save(records: list[_File]) -> None:
@@ -448,8 +455,9 @@ def drop_folder_pass(*, now: float | None = None) -> int:
 
 
 def _archive(drop: Path, paths: list[str]) -> None:
-    rejected = set(IngestFile.objects.filter(
-        path__in=paths, rejected_lines__field="file name").values_list("path", flat=True))
+    rejected = set(IngestFile.objects.filter(  # by name first: the key's index
+        name__in=[os.path.basename(path)[:_NAME_CHARS] for path in paths], path__in=paths,
+        rejected_lines__field="file name").values_list("path", flat=True))
     for path in paths:
         base = settings.REJECTED_DIR if path in rejected else settings.ARCHIVE_DIR
         target = base / os.path.relpath(path, drop)
