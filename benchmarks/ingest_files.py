@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -210,11 +211,10 @@ HISTORY_STATIONS = 1000
 def history_files_insert(count: int, *, before: dt.datetime) -> float:
     """Records of ``count`` files taken in before ``before``, as the file door writes them,
     oldest first, every station's file of a 5-minute tick together; returns the seconds."""
-    import hashlib
-
     from django.db import connection, transaction
 
     from ungpho.monitoring.files import _DONE, _File, _records_insert
+    from ungpho.monitoring.models import IngestFile
 
     ticks = -(-count // HISTORY_STATIONS)
     t0 = time.perf_counter()
@@ -222,9 +222,9 @@ def history_files_insert(count: int, *, before: dt.datetime) -> float:
     for n in range(count):
         tick, station = divmod(n, HISTORY_STATIONS)
         at = before - dt.timedelta(seconds=(ticks - tick) * INTERVAL_S)
-        name = file_path(Path("/srv/ftp"), f"BK-{station:04d}", at)
-        record = _File(hashlib.sha256(name.name.encode() + b"\0").hexdigest(), name.name,
-                       str(name), 330, at, status=_DONE, stored=len(PARAMETERS),
+        path = file_path(Path("/srv/ftp"), f"BK-{station:04d}", at)
+        record = _File(hashlib.sha256(path.name.encode() + b"\0").hexdigest(), path.name,
+                       str(path), 330, at, status=_DONE, stored=len(PARAMETERS),
                        finished_at=at)
         batch.append(record)
         if len(batch) == 20_000 or n == count - 1:
@@ -235,7 +235,7 @@ def history_files_insert(count: int, *, before: dt.datetime) -> float:
         if connection.vendor == "sqlite":  # the timed run starts from an empty WAL
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         else:  # the statistics autovacuum would have gathered in the meantime
-            cursor.execute("ANALYZE monitoring_ingestfile")
+            cursor.execute(f"ANALYZE {IngestFile._meta.db_table}")
     return time.perf_counter() - t0
 
 
