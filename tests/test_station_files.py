@@ -237,8 +237,8 @@ def test_a_file_taken_in_before_the_name_key_is_still_known_after_the_upgrade(tm
     old.get_model("monitoring", "IngestFile").objects.create(
         path=str(path), sha256=sha, size_bytes=path.stat().st_size, status="done", stored=4,
         started_at=dt.datetime(2026, 11, 21, 3, 6, tzinfo=dt.UTC))
-    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph
-                                          .leaf_nodes())
+    executor = MigrationExecutor(connection)  # a new one: the graph as it is now
+    executor.migrate(executor.loader.graph.leaf_nodes())
     assert IngestFile.objects.get().name == path.name
     station_upsert(code="KHI01", name="Trạm không khí Nguyễn Văn Cừ", province_code="01",
                    lat=21.0486, lon=105.8786, type="ambient_air", file_prefix="HN_CEM_KHI01")
