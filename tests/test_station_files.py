@@ -52,6 +52,19 @@ def test_files_in_dated_and_flat_folders_are_all_stored(tmp_path, air_station):
     assert pm25.value == 35.2 and pm25.via == "file" and pm25.flags == 0
 
 
+def test_files_named_relative_to_the_working_folder_are_read_and_a_missing_one_is_named(
+        tmp_path, air_station, monkeypatch):
+    _write(tmp_path, f"HN_CEM_KHI01_{STAMP}.txt", _good_file(5))
+    _write(tmp_path / "sub", "HN_CEM_KHI01_20261121101000.txt", _good_file(10))
+    monkeypatch.chdir(tmp_path)
+    summary = files_ingest([f"HN_CEM_KHI01_{STAMP}.txt", "sub/HN_CEM_KHI01_20261121101000.txt"])
+    assert (summary.files, summary.stored) == (2, 8)
+    missing = "sub/HN_CEM_KHI01_20261121101500.txt"
+    with pytest.raises(FileNotFoundError) as raised:
+        files_ingest([missing])
+    assert raised.value.filename == missing
+
+
 def test_a_file_sent_again_changes_nothing(tmp_path, air_station):
     path = _write(tmp_path, f"HN_CEM_KHI01_{STAMP}.txt", _good_file())
     files_ingest([path])

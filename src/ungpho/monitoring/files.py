@@ -100,7 +100,7 @@ READ_WHOLE_BYTES = 8 * 1024 * 1024
 
 
 def _keyed(path: str) -> tuple[str, int, str, bytes | None]:
-    """Name, size, hash and — for a small file — its content, read once. The hash is the
+    """Name (whole), size, hash and — for a small file — its content, read once. The hash is the
     SHA-256 of the file's name and content: the same readings re-sent under the same name are
     the same file; another station's file with equal content is not."""
     name = os.path.basename(path)
@@ -112,14 +112,14 @@ def _keyed(path: str) -> tuple[str, int, str, bytes | None]:
             content += more
         digest = hashlib.sha256(name.encode() + b"\0" + content)
         if len(content) <= SMALL_FILE_BYTES:
-            return name[:_NAME_CHARS], len(content), digest.hexdigest(), content
+            return name, len(content), digest.hexdigest(), content
         size = len(content)
         while chunk := os.read(fd, 1 << 20):
             digest.update(chunk)
             size += len(chunk)
     finally:
         os.close(fd)
-    return name[:_NAME_CHARS], size, digest.hexdigest(), None
+    return name, size, digest.hexdigest(), None
 
 
 @dataclass(slots=True)
@@ -148,22 +148,18 @@ _FIELDS = ("sha256", "name", "path", "size_bytes", "started_at", "status", "stat
 
 
 class _Stations:
+    """The registry read in one query: a backlog or a drop-folder pass names most stations,
+    and a query per station costs more than reading them all."""
+
     def __init__(self):
-        self.by_prefix = dict(Station.objects.exclude(file_prefix=None).values_list(
-            "file_prefix", "pk"))
-        self.by_code = {code.lower(): pk for pk, code in Station.objects.values_list(
-            "pk", "code")}
-        self.loaded: dict[int, Station] = {}
+        stations = list(Station.objects.all())
+        self.by_prefix = {s.file_prefix: s for s in stations if s.file_prefix is not None}
+        self.by_code = {s.code.lower(): s for s in stations}
         self.by_stem: dict[str, Station] = {}  # file-name stems seen (_file_station)
 
     def find(self, province: str, facility: str, station: str) -> Station | None:
-        pk = self.by_prefix.get(f"{province}_{facility}_{station}") or self.by_code.get(
+        return self.by_prefix.get(f"{province}_{facility}_{station}") or self.by_code.get(
             station.lower())
-        if pk is None:
-            return None
-        if pk not in self.loaded:
-            self.loaded[pk] = Station.objects.get(pk=pk)
-        return self.loaded[pk]
 
 
 #: Files looked up together: one query for their records, and a commit before each group
@@ -227,22 +223,22 @@ class _FilesRun:
         seen_at = dt.datetime.now(dt.UTC)  # of the group: a clock read per file costs
         # By name, the key's first column; then by hash, of which a name may have several.
         known = {row[0]: _File(*row) for row in IngestFile.objects.filter(
-            name__in=[name for _, name, _, _, _ in hashed]).values_list(*_FIELDS)}
+            name__in=[name[:_NAME_CHARS] for _, name, _, _, _ in hashed]).values_list(*_FIELDS)}
         for path, name, size, sha, content in hashed:
             if on_file is not None:
                 on_file(path, size)
             record = known.get(sha)
             if record is None:
-                record = known[sha] = _File(sha, name, path[:500], size, seen_at)
-            self.file(path, record, content)
+                record = known[sha] = _File(sha, name[:_NAME_CHARS], path[:500], size, seen_at)
+            self.file(path, name, record, content)
 
-    def file(self, path: str, record: _File, content: bytes | None) -> None:
+    def file(self, path: str, name: str, record: _File, content: bytes | None) -> None:
         self.summary.files += 1
         if record.status == _DONE:  # taken in whole before
             self.summary.files_skipped += 1
             self.summary.duplicates += record.stored + record.duplicates
         else:
-            station, problem = _file_station(path, self.stations)
+            station, problem = _file_station(name, self.stations)
             if problem is not None:
                 _reject_whole(record, problem)
                 self.summary.rejected.append(_rejection_row(path, problem))
@@ -254,7 +250,7 @@ class _FilesRun:
 
     def _lines(self, path: str, record: _File, station: Station,
                content: bytes | None) -> None:
-        record.station_id = station.pk
+        record.station_id = station.id
         if content is None and record.size_bytes <= READ_WHOLE_BYTES:
             with open(path, "rb") as whole:
                 content = whole.read()
@@ -298,7 +294,10 @@ class _FilesRun:
         result = self.ingestor.add(station=station, items=items, via=Reading.Via.FILE,
                                    source=path, rejected=rejected, file=record)
         record.byte_offset, record.line_no = offset, line_no
-        self.pending.setdefault(record.sha256, (record, path, []))[2].append(result)
+        entry = self.pending.get(record.sha256)
+        if entry is None:
+            entry = self.pending[record.sha256] = (record, path, [])
+        entry[2].append(result)
 
     def _record_progress(self) -> None:
         committed_at = dt.datetime.now(dt.UTC)  # a file is finished when its last lines commit
@@ -315,9 +314,10 @@ class _FilesRun:
 
     def commit(self) -> None:
         flushed = self.ingestor.flush(before_commit=self._record_progress)
-        for _, path, results in self.pending.values():
-            self.summary.rejected += [_rejection_row(path, r) for result in results
-                                      for r in result.rejected]
+        if flushed.rejected:
+            for _, path, results in self.pending.values():
+                self.summary.rejected += [_rejection_row(path, r) for result in results
+                                          for r in result.rejected]
         self.pending.clear()
         self.summary.stored += flushed.stored
         self.summary.duplicates += flushed.duplicates
@@ -385,8 +385,7 @@ def _progress_save(records: list[_File]) -> None:
 _NAME_END = len("yyyyMMddHHmmss.txt")
 
 
-def _file_station(path: str, stations: _Stations) -> tuple[Station | None, Rejected | None]:
-    base = os.path.basename(path)
+def _file_station(base: str, stations: _Stations) -> tuple[Station | None, Rejected | None]:
     # A stem (``<Province>_<Facility>_<Station>_``) parsed once before stands for the same
     # station: only the time and extension of the name are new (see parse_file_name).
     stem, end = base[:-_NAME_END], base[-_NAME_END:]

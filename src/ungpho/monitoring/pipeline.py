@@ -49,7 +49,7 @@ class Rejected(NamedTuple):
     text: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class FlushResult:
     stored: int = 0
     duplicates: int = 0
@@ -59,7 +59,7 @@ class FlushResult:
     flagged: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Batch:
     station: Station
     items: list[RawItem]
@@ -126,7 +126,7 @@ class Ingestor:
 
     def _write(self, batches: list[_Batch], total: FlushResult) -> dt.datetime:
         now = dt.datetime.now(dt.UTC)
-        station_ids = sorted({b.station.pk for b in batches})
+        station_ids = sorted({b.station.id for b in batches})
         if connection.vendor == "postgresql":  # one writer per station's series at a time
             with connection.cursor() as cursor:  # in id order, so two writers cannot deadlock
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, sid::int) FROM "
@@ -141,27 +141,23 @@ class Ingestor:
             for batch in batches:
                 writer.add(*_batch_rows(batch, resolver, now, raised))
             counts = writer.counts()
-        for batch, rows, new in zip(batches, writer.groups, counts, strict=True):
-            batch.result.stored = new
-            batch.result.duplicates = len(rows) - new
-        inserted = sum(b.result.stored for b in batches)
-        duplicates = sum(b.result.duplicates for b in batches)
         series_upsert([(sid, pid, f.last_at, f.last_value, f.last_flags,
                         json.dumps(f.qc.to_json()), json.dumps(f.exceedance.to_json()), f.level,
                         f.stored_to)
                        for (sid, pid), f in fronts.items() if f.dirty])
         for batch, pid, row, decision in raised:
             _raise(batch, pid, row, decision, now, self.by)
-        for batch in batches:
-            batch.result.rejected = batch.rejected
-            _sum_into(total, batch)
-        if inserted or total.rejected:
-            by_via = defaultdict(int)
-            for batch in batches:
-                by_via[batch.via] += batch.result.stored
+        by_via: dict[str, int] = defaultdict(int)
+        for batch, rows, new in zip(batches, writer.groups, counts, strict=True):
+            result = batch.result
+            result.stored, result.duplicates, result.rejected = new, len(rows) - new, \
+                batch.rejected
+            by_via[batch.via] += new
+            _sum_into(total, result)
+        if total.stored or total.rejected:
             audit_record(by=self.by if self.by is not None else _single_station(batches),
                          action="readings.ingest", object_type="monitoring.reading",
-                         after={"stored": inserted, "duplicates": duplicates,
+                         after={"stored": total.stored, "duplicates": total.duplicates,
                                 "rejected": len(total.rejected), "stations": len(station_ids),
                                 "via": dict(by_via)})
         return now
@@ -174,7 +170,7 @@ def _batch_rows(batch: _Batch, resolver: _Resolver, now: dt.datetime, raised: li
     after everything stored of its series). The hot loop of ingestion: names are bound
     locally on purpose."""
     station, via, rejected = batch.station, batch.via, batch.rejected
-    sid, now_s = station.pk, now.timestamp()
+    sid, now_s = station.id, now.timestamp()
     slots, slot_find, qc = resolver.slots_of(sid), resolver.slot, qc_flags
     rows: list = []
     append = rows.append
@@ -353,12 +349,13 @@ def _rejections_keep(batches: list[_Batch], now: dt.datetime) -> None:
         for b in batches for r in b.rejected], batch_size=500)
 
 
-def _sum_into(total: FlushResult, batch: _Batch) -> None:
-    r = batch.result
+def _sum_into(total: FlushResult, r: FlushResult) -> None:
     total.stored += r.stored
     total.duplicates += r.duplicates
-    total.rejected += r.rejected
-    total.incidents_opened += r.incidents_opened
+    if r.rejected:
+        total.rejected += r.rejected
+    if r.incidents_opened:
+        total.incidents_opened += r.incidents_opened
     total.exceedances += r.exceedances
     total.flagged += r.flagged
 

@@ -240,8 +240,12 @@ def qc_flags(value: float, status: str, observed_at_s: float, received_at_s: flo
         ordered = sorted(recent)
         middle = ordered[window >> 1]
         quarter = window >> 2
-        spread = (ordered[window - 1 - quarter] - ordered[quarter]) / 1.349
-        scale = max(spread, config.spike_rel_floor * abs(middle), config.spike_floor)
+        scale = (ordered[window - 1 - quarter] - ordered[quarter]) / 1.349
+        # max(spread, rel_floor·|m|, floor) without the call: this runs for every reading
+        if (relative := config.spike_rel_floor * abs(middle)) > scale:
+            scale = relative
+        if config.spike_floor > scale:
+            scale = config.spike_floor
         if abs(value - middle) > config.spike_k * scale:
             flags |= _SPIKE
         del recent[0]
