@@ -41,6 +41,7 @@ import hashlib
 import io
 import json
 import os
+import platform
 import pstats
 import random
 import shutil
@@ -427,6 +428,9 @@ def _run(args, folder: Path) -> None:
     rate, base_rate = readings / ingest_s, readings / many_s
     label = "files_ingest (cProfile)" if profile is not None else "files_ingest"
     print(f"database             {connection.vendor}")
+    # The interpreter's build matters as much as the code: see benchmarks/README.md.
+    print(f"python               {platform.python_version()} "
+          f"({os.path.realpath(sys.executable)})")
     print(f"files                {files} files, {size / 1e6:.1f} MB, {readings} readings "
           f"({args.stations} stations × {steps} × {len(PARAMETERS)}); written in "
           f"{written_s:.1f} s")

@@ -102,3 +102,44 @@ def test_a_failure_between_groups_writes_nothing_and_leaves_the_connection_usabl
         raise RuntimeError("batch failed")
     assert Reading.objects.count() == 0
     assert readings_insert([_rows(s, p, [0])], [True]) == [1]
+
+
+def test_rows_of_one_reception_and_door_and_of_several_are_stored_with_their_own(
+        gamma_station):
+    s, p = gamma_station.station, gamma_station.parameter
+    later = NOW + dt.timedelta(minutes=1)
+    shared = _rows(s, p, [0, 5])
+    mixed = [(*row[:5], later, "mqtt") for row in _rows(s, p, [10])] + _rows(s, p, [15])
+    assert readings_insert([shared, mixed], [True, True]) == [2, 2]
+    stored = {(r.observed_at, r.value, r.received_at, r.via) for r in Reading.objects.all()}
+    assert stored == {(T0 + dt.timedelta(minutes=m), 0.1 + m / 100, received, via)
+                      for m, received, via in [(0, NOW, "http"), (5, NOW, "http"),
+                                               (10, later, "mqtt"), (15, NOW, "http")]}
+
+
+def test_sqlite_insert_binds_shared_columns_once_per_statement_within_the_bind_limit(
+        gamma_station):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL writes readings by COPY")
+    from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
+
+    from ungpho.monitoring.store import READING_COLUMNS, sqlite_insert
+
+    s, p = gamma_station.station, gamma_station.parameter
+    rows = [(s.pk, p.pk, f"2026-11-21 03:{m:02d}:00", float(m), 0) for m in range(5)]
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        limit = raw.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER)
+        raw.setlimit(SQLITE_LIMIT_VARIABLE_NUMBER, 2 + 2 * 5)  # the shared two and 2 rows
+        try:
+            written = sqlite_insert(raw.cursor(), Reading._meta.db_table, READING_COLUMNS[:5],
+                                    [v for row in rows for v in row], verb="INSERT OR IGNORE",
+                                    shared={"received_at": "2026-11-21 03:30:00",
+                                            "via": "file"})
+        finally:
+            raw.setlimit(SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    assert written == 5
+    assert sorted(Reading.objects.values_list("value", "received_at", "via")) == [
+        (float(m), NOW, "file") for m in range(5)]

@@ -144,7 +144,31 @@ class _File:
 
 
 _FIELDS = ("sha256", "name", "path", "size_bytes", "started_at", "status", "station_id",
-           "byte_offset", "line_no", "stored", "duplicates", "rejected", "finished_at", "pk")
+           "byte_offset", "line_no", "stored", "duplicates", "rejected", "finished_at", "id")
+
+
+def _known_files(names: list[str]) -> dict[str, _File]:
+    """Records of files with these names, by hash (a name may have several): one plain
+    statement on the key's first column, since the ORM's preparation of each name costs
+    more than its lookup."""
+    marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(_FIELDS)} FROM {IngestFile._meta.db_table} "
+                       f"WHERE name IN ({marks})", names)
+        rows = cursor.fetchall()
+    known = {}
+    for row in rows:
+        record = known[row[0]] = _File(*row)
+        record.started_at, record.finished_at = map(_aware, (row[4], row[12]))
+    return known
+
+
+def _aware(moment: dt.datetime | str | None) -> dt.datetime | None:
+    """A time as read by plain SQL: SQLite gives Django's text (naive UTC), PostgreSQL an
+    aware datetime."""
+    if isinstance(moment, str):
+        return dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+    return moment
 
 
 class _Stations:
@@ -221,9 +245,7 @@ class _FilesRun:
         self.commit()
         hashed = [(path, *_keyed(path)) for path in paths]
         seen_at = dt.datetime.now(dt.UTC)  # of the group: a clock read per file costs
-        # By name, the key's first column; then by hash, of which a name may have several.
-        known = {row[0]: _File(*row) for row in IngestFile.objects.filter(
-            name__in=[name[:_NAME_CHARS] for _, name, _, _, _ in hashed]).values_list(*_FIELDS)}
+        known = _known_files([name[:_NAME_CHARS] for _, name, _, _, _ in hashed])
         for path, name, size, sha, content in hashed:
             if on_file is not None:
                 on_file(path, size)

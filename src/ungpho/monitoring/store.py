@@ -20,6 +20,8 @@ READING_COLUMNS = ("station_id", "parameter_id", "observed_at", "value", "flags"
 #: A row of ``READING_COLUMNS``; times as aware UTC datetimes.
 ReadingRow = tuple[int, int, dt.datetime, float, int, dt.datetime, str]
 
+#: The columns that differ row by row, and those a flush (or a door's call) shares.
+_PER_ROW, _PER_FLUSH = READING_COLUMNS[:5], READING_COLUMNS[5:]
 _READINGS = Reading._meta.db_table
 _SERIES = Series._meta.db_table
 _SERIES_COLUMNS = ("station_id", "parameter_id", "last_at", "last_value", "last_flags",
@@ -172,20 +174,24 @@ class ReadingsWriter:
 
 
 def sqlite_insert(raw, table: str, columns: Sequence[str], values: list, *,
-                  verb: str = "INSERT") -> int:
+                  verb: str = "INSERT", shared: dict[str, object] | None = None) -> int:
     """Insert rows into ``table`` on SQLite's own cursor ``raw``: ``values`` holds them one
-    after the other, ``len(columns)`` values each. As few statements as the bind limit
-    allows, many ``VALUES`` tuples each, which binds about 1.5 times faster than an
-    ``executemany`` of one row a statement (benchmarks/ingest_files.py). Returns how many
-    rows were written (``INSERT OR IGNORE`` skips the known ones)."""
-    width = len(columns)
-    per = min(_SQLITE_ROWS_MAX, raw.connection.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    after the other, ``len(columns)`` values each; ``shared`` gives columns whose value is the
+    same on every row, bound once per statement instead of once per row. As few statements
+    as the bind limit allows, many ``VALUES`` tuples each, which binds about 1.5 times faster
+    than an ``executemany`` of one row a statement (benchmarks/ingest_files.py). Returns how
+    many rows were written (``INSERT OR IGNORE`` skips the known ones)."""
+    width, shared = len(columns), shared or {}
+    per = min(_SQLITE_ROWS_MAX, (raw.connection.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER)
+                                 - len(shared)) // width)
     rows = len(values) // width
+    head = list(shared.values())
     written = 0
     for start in range(0, rows, per):
         count = min(per, rows - start)
-        raw.execute(_sqlite_insert_sql(verb, table, tuple(columns), count),
-                    values[start * width:(start + count) * width])
+        raw.execute(_sqlite_insert_sql(verb, table, tuple(columns), tuple(shared), count),
+                    head + values[start * width:(start + count) * width] if head
+                    else values[start * width:(start + count) * width])
         written += raw.rowcount
     return written
 
@@ -195,23 +201,32 @@ _SQLITE_ROWS_MAX = 2000
 
 
 @lru_cache(maxsize=64)
-def _sqlite_insert_sql(verb: str, table: str, columns: tuple[str, ...], count: int) -> str:
+def _sqlite_insert_sql(verb: str, table: str, columns: tuple[str, ...],
+                       shared: tuple[str, ...], count: int) -> str:
     row = f"({', '.join('?' * len(columns))})"
-    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([row] * count)
-
-
-def _sqlite_values(rows: Sequence[ReadingRow], times: TimeText) -> list:
-    """The rows' values one after the other, times as SQLite text: column by column, so
-    that every loop runs in C."""
-    stations, parameters, observed, values, flags, received, via = zip(*rows, strict=True)
-    return list(chain.from_iterable(zip(
-        stations, parameters, map(times.__getitem__, observed), values, flags,
-        map(times.__getitem__, received), via, strict=True)))
+    rows = ", ".join([row] * count)
+    if not shared:
+        return f"{verb} INTO {table} ({', '.join(columns)}) VALUES {rows}"
+    # ?1 … ?k are the shared values; the anonymous marks that follow number on from k + 1.
+    picked = [f"column{i}" for i in range(1, len(columns) + 1)]
+    picked += [f"?{i}" for i in range(1, len(shared) + 1)]
+    return (f"{verb} INTO {table} ({', '.join(columns + shared)}) "
+            f"SELECT {', '.join(picked)} FROM (VALUES {rows})")
 
 
 def _sqlite_readings(raw, rows: Sequence[ReadingRow], times: TimeText) -> int:
-    return sqlite_insert(raw, _READINGS, READING_COLUMNS, _sqlite_values(rows, times),
-                         verb="INSERT OR IGNORE")
+    """The rows' values column by column, so that every loop runs in C; the reception time
+    and the door, one for a whole flush, are bound once per statement."""
+    stations, parameters, observed, values, flags, received, via = zip(*rows, strict=True)
+    if received.count(received[0]) == len(rows) and via.count(via[0]) == len(rows):
+        return sqlite_insert(raw, _READINGS, _PER_ROW, list(chain.from_iterable(
+            zip(stations, parameters, map(times.__getitem__, observed), values, flags,
+                strict=True))),
+            verb="INSERT OR IGNORE",
+            shared=dict(zip(_PER_FLUSH, (times[received[0]], via[0]), strict=True)))
+    return sqlite_insert(raw, _READINGS, READING_COLUMNS, list(chain.from_iterable(zip(
+        stations, parameters, map(times.__getitem__, observed), values, flags,
+        map(times.__getitem__, received), via, strict=True))), verb="INSERT OR IGNORE")
 
 
 def _sqlite_new(groups) -> bool:
