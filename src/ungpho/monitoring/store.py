@@ -189,9 +189,9 @@ def sqlite_insert(raw, table: str, columns: Sequence[str], values: list, *,
     written = 0
     for start in range(0, rows, per):
         count = min(per, rows - start)
+        part = values[start * width:(start + count) * width]
         raw.execute(_sqlite_insert_sql(verb, table, tuple(columns), tuple(shared), count),
-                    head + values[start * width:(start + count) * width] if head
-                    else values[start * width:(start + count) * width])
+                    head + part if head else part)
         written += raw.rowcount
     return written
 
