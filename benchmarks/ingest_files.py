@@ -308,6 +308,23 @@ def _baseline_pg(rows: list[tuple]) -> tuple[float, float]:
     return times[0], times[1]
 
 
+def _server_cpu_s() -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used, when the server runs
+    on this machine (its process readable in /proc); None otherwise."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _parse_only(folder: Path) -> tuple[int, float]:
     from ungpho.core.formats.station_file import read_station_file
     from ungpho.monitoring.files import station_files
@@ -412,6 +429,7 @@ def _run(args, folder: Path) -> None:
     parsed, parse_s = _parse_only(folder)
 
     profile = cProfile.Profile() if args.profile else None
+    server0 = _server_cpu_s()
     cpu0, t0 = time.process_time(), time.perf_counter()
     if profile is not None:
         profile.enable()
@@ -422,6 +440,7 @@ def _run(args, folder: Path) -> None:
     if profile is not None:
         profile.disable()
     ingest_s, ingest_cpu_s = time.perf_counter() - t0, time.process_time() - cpu0
+    server_s = _server_cpu_s() - server0 if server0 is not None else None
 
     stored = Reading.objects.count()
     target = TARGET_PG_READINGS_S if postgres else TARGET_SQLITE_READINGS_S
@@ -443,6 +462,9 @@ def _run(args, folder: Path) -> None:
         print(f"baseline COPY        {readings / copy_s:,.0f} readings/s ({copy_s:.2f} s)")
     print(f"{label:<20} {rate:,.0f} readings/s ({ingest_s:.2f} s wall; "
           f"{readings / ingest_cpu_s:,.0f} per CPU second of this process)")
+    if server_s is not None:
+        print(f"server backend       {server_s:.2f} CPU s during the ingest "
+              f"({readings / server_s:,.0f} readings per server CPU second)")
     print(f"stored               {stored} readings, {Series.objects.count()} series, "
           f"{summary.duplicates} duplicates, {len(summary.rejected)} rejected")
     print(f"ratio to executemany {rate / base_rate:.1%} (target ≥ {TARGET_RATIO:.0%})")

@@ -117,6 +117,27 @@ def test_rows_of_one_reception_and_door_and_of_several_are_stored_with_their_own
                                                (10, later, "mqtt"), (15, NOW, "http")]}
 
 
+def test_values_and_times_come_back_exactly_as_written_on_both_paths(gamma_station):
+    # PostgreSQL takes readings in COPY's binary format: times as microseconds since 2000,
+    # floats as their 8 bytes, the door's name with its length.
+    s, p = gamma_station.station, gamma_station.parameter
+    ict = dt.timezone(dt.timedelta(hours=7))
+    times = [dt.datetime(2026, 11, 21, 10, 0, 0, 123456, tzinfo=ict),
+             dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+             dt.datetime(2026, 11, 21, 3, 5, tzinfo=dt.UTC)]
+    values = [0.1 + 0.2, -1e-300, 123456789.123456789]
+    doors = ["eurdep", "http", "mqtt"]
+    flags = [0, 1 << 30, 5]
+    rows = [(s.pk, p.pk, at, v, f, NOW - dt.timedelta(microseconds=7), via)
+            for at, v, f, via in zip(times, values, flags, doors, strict=True)]
+    assert readings_insert([rows[:2]], [True]) == [2]
+    assert readings_insert([rows], [False]) == [1]  # the staging path of PostgreSQL
+    stored = set(Reading.objects.values_list("observed_at", "value", "flags",
+                                             "received_at", "via"))
+    assert stored == {(at, v, f, NOW - dt.timedelta(microseconds=7), via)
+                      for at, v, f, via in zip(times, values, flags, doors, strict=True)}
+
+
 def test_sqlite_insert_binds_shared_columns_once_per_statement_within_the_bind_limit(
         gamma_station):
     from django.db import connection
