@@ -84,7 +84,7 @@ def test_sqlite_insert_splits_rows_by_the_connections_bind_limit(gamma_station):
 def test_a_wrong_surely_new_after_rows_already_streamed_still_counts_exactly(gamma_station):
     s, p = gamma_station.station, gamma_station.parameter
     readings_insert([_rows(s, p, [7000])], [True])
-    # The first group is far more COPY text than one piece: on PostgreSQL it is on its way to
+    # The first group is far more COPY data than one piece: on PostgreSQL it is on its way to
     # the server before the second group, whose first row is known, comes.
     counts = readings_insert([_rows(s, p, range(5000)), _rows(s, p, [7000, 7005])],
                              [True, True])
