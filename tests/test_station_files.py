@@ -75,6 +75,17 @@ def test_a_file_sent_again_changes_nothing(tmp_path, air_station):
     assert Reading.objects.count() == 4
 
 
+def test_deleting_a_station_keeps_its_file_records_without_it(tmp_path, air_station):
+    # The record's station has no database-level check (models.IngestFile): Django's
+    # SET_NULL still clears it.
+    files_ingest([_write(tmp_path, f"HN_CEM_KHI01_{STAMP}.txt", _line("XYZ", 1, "ppm"))])
+    record = IngestFile.objects.get()
+    assert record.station_id == air_station.pk and record.rejected == 1
+    air_station.delete()
+    record.refresh_from_db()
+    assert record.station_id is None and record.rejected == 1
+
+
 def test_the_same_readings_in_a_different_file_are_duplicates(tmp_path, air_station):
     files_ingest([_write(tmp_path, f"HN_CEM_KHI01_{STAMP}.txt", _good_file())])
     resent = _write(tmp_path / "b", f"HN_CEM_KHI01_{STAMP}.txt", "\n" + _good_file())
