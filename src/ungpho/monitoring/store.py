@@ -27,6 +27,9 @@ _READINGS = Reading._meta.db_table
 _SERIES = Series._meta.db_table
 _SERIES_COLUMNS = ("station_id", "parameter_id", "last_at", "last_value", "last_flags",
                    "qc_state", "exceedance_state", "level", "stored_to")
+#: Their PostgreSQL types, for the arrays of ``series_upsert``.
+_PG_SERIES_TYPES = ("bigint", "bigint", "timestamptz", "float8", "integer", "jsonb", "jsonb",
+                    "smallint", "timestamptz")
 
 
 class TimeText(dict):
@@ -107,7 +110,7 @@ class ReadingsWriter:
         self.surely_new: list[bool] = []
         self._postgresql = connection.vendor == "postgresql"
         self._times = TimeText(pg_micros)
-        self._data: list[bytes] = [_PG_BINARY_SIGNATURE]
+        self._data: list[bytes] = []
         self._data_bytes = 0
         self._stream: ExitStack | None = None  # the savepoint, cursor and COPY
         self._copy = None
@@ -141,6 +144,7 @@ class ReadingsWriter:
             cursor = stream.enter_context(connection.cursor())
             self._copy = stream.enter_context(cursor.cursor.copy(_PG_COPY % _READINGS))
             self._stream = stream
+            self._data.insert(0, _PG_BINARY_SIGNATURE)
         data, self._data, self._data_bytes = b"".join(self._data), [], 0
         try:
             self._copy.write(data)
@@ -348,8 +352,3 @@ def series_upsert(rows: Sequence[tuple]) -> None:
         cursor.executemany(f"{into}VALUES ({marks}, '{{}}'){upsert}",
                            [(s, p, adapt(at), *rest, adapt(to))
                             for s, p, at, *rest, to in rows])
-
-
-#: The PostgreSQL types of ``_SERIES_COLUMNS``, for their arrays.
-_PG_SERIES_TYPES = ("bigint", "bigint", "timestamptz", "float8", "integer", "jsonb", "jsonb",
-                    "smallint", "timestamptz")
