@@ -136,10 +136,8 @@ def mqtt_ingest(mqtt_url):
 
     config = mqtt_from_url(mqtt_url)
     runner = MqttIngest(config, client_id=f"ungpho-test-{uuid.uuid4().hex[:8]}")
-    subscribed = []
-    runner.client.on_subscribe = lambda *args: subscribed.append(True)
     runner.start()
-    wait_until(lambda: subscribed, timeout_s=10, what="MQTT subscription")
+    wait_until(runner.subscribed.is_set, timeout_s=10, what="MQTT subscription")
     yield runner, config
     runner.stop()
 

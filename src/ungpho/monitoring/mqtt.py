@@ -12,6 +12,7 @@ so redelivery never duplicates.
 from __future__ import annotations
 
 import logging
+import threading
 
 import paho.mqtt.client as mqtt
 from django.db import close_old_connections
@@ -53,9 +54,11 @@ class MqttIngest:
         if config.get("username"):
             self.client.username_pw_set(config["username"], config.get("password"))
         self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.config = config
+        self.subscribed = threading.Event()
 
     def start(self) -> None:
         self.client.connect_async(self.config["host"], self.config["port"], keepalive=30)
@@ -70,8 +73,17 @@ class MqttIngest:
             log.error("MQTT connection refused: %s", reason_code)
             return
         client.subscribe([(TOPIC, 1), (TRACKER_TOPIC, 1)])
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        """Logged on the broker's SUBACK, not on sending SUBSCRIBE: until the broker has
+        the subscription, a station's message finds no subscriber and is dropped."""
+        refused = [code for code in reason_codes if code.is_failure]
+        if refused:
+            log.error("MQTT subscription to %s and %s refused: %s", TOPIC, TRACKER_TOPIC, refused)
+            return
         log.info("MQTT subscribed to %s and %s on %s:%s", TOPIC, TRACKER_TOPIC,
                  self.config["host"], self.config["port"])
+        self.subscribed.set()
 
     def _on_message(self, client, userdata, message):
         close_old_connections()
