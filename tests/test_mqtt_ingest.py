@@ -1,6 +1,5 @@
 """MQTT door against a real broker (UNGPHO_TEST_MQTT_URL; CI: Mosquitto on 127.0.0.1:1883)."""
 
-
 import pytest
 
 from tests.conftest import mqtt_publish, wait_until
@@ -53,3 +52,30 @@ def test_check_connects_to_the_broker(mqtt_url, settings):
 
     settings.MQTT = mqtt_from_url(mqtt_url)
     assert check_mqtt().ok
+
+
+def test_a_message_that_meets_the_database_down_is_stored_when_it_is_back(mqtt_ingest,
+                                                                          gamma_station,
+                                                                          on_postgresql, caplog):
+    """As while PostgreSQL restarts: the door cannot connect. The message is retried and
+    stored once the database takes connections again, not left unacknowledged until the
+    next reconnect to the broker."""
+    import psycopg
+
+    _, config = mqtt_ingest
+    params = on_postgresql.get_connection_params()
+    name = params.pop("dbname")
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            on_postgresql.close()
+            admin.execute(  # the door's connection is cut, as a restart cuts it
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                [name])
+            mqtt_publish(config, "ungpho/HN-GAMMA-01/readings",
+                         {"token": gamma_station.token, "readings": [_reading(0, 0.1)]})
+            wait_until(lambda: "the database failed; retrying" in caplog.text, timeout_s=10,
+                       what="the door to meet the database down")
+        finally:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    wait_until(lambda: Reading.objects.count() == 1, timeout_s=15, what="the retried reading")

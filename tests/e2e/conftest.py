@@ -62,9 +62,24 @@ def ungpho_env(tmp_path, fresh_database):
     return env
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed and "processes" in item.fixturenames:
+        procs = item.funcargs["processes"]
+        for name, text in procs.log_tails():
+            report.sections.append((f"ungpho {name}", text))
+    return report
+
+
 class Processes:
     def __init__(self, env, logs):
         self.env, self.logs, self.running = env, logs, []
+
+    def log_tails(self, chars: int = 6000):
+        """The end of each process's log, for a failed test's report: what CI shows of it."""
+        for path in sorted(self.logs.glob("*-[0-9]*.log")):
+            yield path.name, path.read_text(errors="replace")[-chars:]
 
     def start(self, *args: str) -> subprocess.Popen:
         log = open(self.logs / f"{args[0]}-{len(self.running)}.log", "w")  # noqa: SIM115

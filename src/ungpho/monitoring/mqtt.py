@@ -6,7 +6,9 @@ client takes mobile-source tracker positions on ``ungpho/trackers/<serial>/posit
 QoS 1 with a persistent session (fixed client id, clean_session off): the broker keeps
 messages while we are away, and a message is acknowledged only after its readings are
 committed, so a crash before commit means redelivery, never loss; ingestion is idempotent,
-so redelivery never duplicates.
+so redelivery never duplicates. A database that is down or drops the connection holds the
+message back and retries it: an unacknowledged message is redelivered only on reconnect, and
+Mosquitto stops delivering once 20 are unacknowledged, so giving up on it would stall the door.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 import threading
 
 import paho.mqtt.client as mqtt
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from ungpho.core.formats.readings_json import parse_batch
 from ungpho.monitoring.models import Reading
@@ -26,6 +28,9 @@ from ungpho.preparedness.trackers import TOPIC as TRACKER_TOPIC
 from ungpho.preparedness.trackers import tracker_message_ingest
 
 log = logging.getLogger(__name__)
+
+#: Waits between tries of a message the database failed to take: 0.5, 1, 2 … then 30 s.
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 30.0
 
 TOPIC = "ungpho/+/readings"
 CLIENT_ID = "ungpho-ingest"
@@ -59,12 +64,14 @@ class MqttIngest:
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.config = config
         self.subscribed = threading.Event()
+        self.stopping = threading.Event()
 
     def start(self) -> None:
         self.client.connect_async(self.config["host"], self.config["port"], keepalive=30)
         self.client.loop_start()
 
     def stop(self) -> None:
+        self.stopping.set()
         self.client.disconnect()
         self.client.loop_stop()
 
@@ -86,15 +93,25 @@ class MqttIngest:
         self.subscribed.set()
 
     def _on_message(self, client, userdata, message):
-        close_old_connections()
-        try:
-            ingest = tracker_message_ingest if message.topic.startswith("ungpho/trackers/") \
-                else mqtt_message_ingest
-            outcome = ingest(message.topic, message.payload)
-        except Exception:  # not acknowledged: the broker delivers it again on reconnect
-            log.exception("MQTT message on %s not stored; it will be redelivered",
-                          message.topic)
-            return
+        ingest = tracker_message_ingest if message.topic.startswith("ungpho/trackers/") \
+            else mqtt_message_ingest
+        wait_s = RETRY_FIRST_S
+        while True:
+            close_old_connections()
+            try:
+                outcome = ingest(message.topic, message.payload)
+                break
+            except (OperationalError, InterfaceError):  # the database, not the message
+                log.warning("MQTT message on %s not stored: the database failed; retrying in "
+                            "%.1f s", message.topic, wait_s, exc_info=True)
+                connection.close()  # a dropped connection is not reused on the next try
+                if self.stopping.wait(wait_s):
+                    return  # not acknowledged: the broker delivers it again on reconnect
+                wait_s = min(wait_s * 2, RETRY_MAX_S)
+            except Exception:  # not acknowledged: the broker delivers it again on reconnect
+                log.exception("MQTT message on %s not stored; it will be redelivered",
+                              message.topic)
+                return
         if "error" in outcome or outcome.get("rejected"):
             log.warning("MQTT message on %s: %s", message.topic, outcome)
         client.ack(message.mid, message.qos)
