@@ -61,6 +61,7 @@ class MqttIngest:
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
+        self.client.on_disconnect = self._on_disconnect
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.config = config
         self.subscribed = threading.Event()
@@ -91,6 +92,9 @@ class MqttIngest:
         log.info("MQTT subscribed to %s and %s on %s:%s", TOPIC, TRACKER_TOPIC,
                  self.config["host"], self.config["port"])
         self.subscribed.set()
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
+        connection.close()  # this thread's own: left open, it would outlive the thread
 
     def _on_message(self, client, userdata, message):
         ingest = tracker_message_ingest if message.topic.startswith("ungpho/trackers/") \
