@@ -33,6 +33,7 @@ KNOWN_VARIABLES = {
     "UNGPHO_ACK_TIMEOUT_S": "seconds from sending to escalating an unacknowledged message (600)",
     "UNGPHO_DROP_DIR": "station files drop folder (the FTP root) the worker ingests; unset = off",
     "UNGPHO_INGEST_CHUNK": "readings per ingestion transaction (20000)",
+    "UNGPHO_DEADLETTER_MAX_BYTES": "bytes of an unreadable input a dead letter keeps (1048576)",
     "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
     "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
     "UNGPHO_TEST_BROWSER": "tests: path to Chromium for browser tests",

@@ -38,6 +38,8 @@ DROP_DIR = env.optional_dir("UNGPHO_DROP_DIR")
 ARCHIVE_DIR = DATA_DIR / "archive"
 REJECTED_DIR = DATA_DIR / "rejected"
 INGEST_CHUNK = int(env.env_float("UNGPHO_INGEST_CHUNK", 20000, minimum=1))
+# Dead letters (faults app): how much of an input a letter keeps.
+DEADLETTER_MAX_BYTES = int(env.env_float("UNGPHO_DEADLETTER_MAX_BYTES", 1 << 20, minimum=1024))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ungpho.accounts",
     "ungpho.audit",
+    "ungpho.faults",
     "ungpho.geo",
     "ungpho.preparedness",
     "ungpho.monitoring",

@@ -1,7 +1,9 @@
 """`ungpho worker`: the background work whose state lives in the database.
 
 Each pass (`worker_tick`) is short and safe to repeat; a crash or restart loses nothing,
-because every piece of work is a database row claimed with a conditional UPDATE.
+because every piece of work is a database row claimed with a conditional UPDATE. A pass is a
+list of independent steps (DESIGN.md): a step that raises is logged with its traceback and
+recorded (``faults.StepHealth``, shown by ``ungpho check``), and the next step runs.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from ungpho.alerts.escalation import notifications_escalate
 from ungpho.alerts.services import outbox_send_due
+from ungpho.faults.services import step_failed, step_recovered
 from ungpho.incidents.deadlines import deadlines_process
 from ungpho.monitoring.files import drop_folder_pass
 from ungpho.monitoring.national import national_limits_check
@@ -30,15 +34,51 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def worker_tick(*, worker: str) -> dict[str, int]:
-    """One pass over every kind of due work; returns counts for the log."""
-    return {"files_ingested": drop_folder_pass(),
-            "station_states_changed": station_states_refresh(),
-            "national_exceedances": national_limits_check(),
-            "silent_trackers": trackers_silence_check(),
-            "deadline_events": deadlines_process(),
-            "notifications_sent": outbox_send_due(worker_id=worker),
-            "notifications_escalated": notifications_escalate()}
+#: The steps of a pass, in order: (name, step(worker id) → count of work done).
+STEPS: tuple[tuple[str, Callable[[str], int]], ...] = (
+    ("files_ingested", lambda worker: drop_folder_pass()),
+    ("station_states_changed", lambda worker: station_states_refresh()),
+    ("national_exceedances", lambda worker: national_limits_check()),
+    ("silent_trackers", lambda worker: trackers_silence_check()),
+    ("deadline_events", lambda worker: deadlines_process()),
+    ("notifications_sent", lambda worker: outbox_send_due(worker_id=worker)),
+    ("notifications_escalated", lambda worker: notifications_escalate()),
+)
+
+#: Steps that failed in this process's last pass, so a recovery is written once.
+_failing: set[str] = set()
+
+
+def worker_tick(*, worker: str, steps=STEPS) -> dict[str, int | None]:
+    """One pass over every kind of due work; returns counts for the log (None: the step
+    failed, and its work stays due for the next pass)."""
+    counts: dict[str, int | None] = {}
+    for name, step in steps:
+        try:
+            counts[name] = step(worker)
+        except Exception as error:
+            counts[name] = None
+            log.exception("worker step %s failed", name)
+            _failing.add(name)
+            _step_record(step_failed, name=name, worker=worker, error=error)
+        else:
+            if name in _failing:
+                _failing.discard(name)
+                _step_record(step_recovered, name=name)
+    return counts
+
+
+def _step_record(record, **what) -> None:
+    """Keep a step's health; a database that cannot take it (the likely cause of the
+    failure) is logged, and the pass goes on."""
+    if connection.needs_rollback or (connection.connection is not None
+                                     and not connection.is_usable()):
+        connection.close()
+    try:
+        record(**what)
+    except Exception:
+        log.exception("worker step %s: its state could not be recorded", what["name"])
+        connection.close()
 
 
 def worker_run(stop: threading.Event) -> None:
@@ -54,13 +94,9 @@ def worker_run(stop: threading.Event) -> None:
     try:
         while not stop.is_set():
             close_old_connections()
-            try:
-                counts = worker_tick(worker=worker)
-            except Exception:  # keep the loop alive; the row stays due and is retried
-                log.exception("worker pass failed")
-            else:
-                if any(counts.values()):
-                    log.info("worker pass: %s", counts)
+            counts = worker_tick(worker=worker)
+            if any(counts.values()):
+                log.info("worker pass: %s", counts)
             stop.wait(settings.WORKER_POLL_S)
     finally:
         if mqtt is not None:

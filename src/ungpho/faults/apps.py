@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FaultsConfig(AppConfig):
+    name = "ungpho.faults"
+    verbose_name = "Sự cố vận hành / Operational faults"

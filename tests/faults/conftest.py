@@ -1,0 +1,3 @@
+"""The fault suite (issue 20): each test here is a failure an independent test of the
+running system found, replayed against the real parts (SQLite and PostgreSQL, Mosquitto,
+Chromium). See README.md in this folder for which test covers which finding."""
