@@ -101,6 +101,36 @@ def wait_until(predicate, *, timeout_s: float = 30.0, every_s: float = 0.1, what
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what or predicate}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_keeps_the_append_only_guards():
+    """pytest-django empties the database between transactional tests with Django's flush
+    (DELETE on SQLite, TRUNCATE on PostgreSQL), which the append-only guards refuse. The
+    flush's own transaction drops them first and installs them again last, so that no test
+    ever runs without them (tests/faults/test_audit_tamper.py checks they hold after one)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from ungpho.audit.guards import guard_sql, guarded_tables, unguard_sql
+
+    flush = BaseDatabaseOperations.execute_sql_flush
+
+    def guarded_flush(self, sql_list):
+        vendor, tables = self.connection.vendor, guarded_tables()
+        return flush(self, [*(sql for table in tables for sql in unguard_sql(vendor, table)),
+                            *sql_list,
+                            *(sql for table in tables for sql in guard_sql(vendor, table))])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseOperations, "execute_sql_flush", guarded_flush)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchors_of_their_own(settings, tmp_path):
+    """Each test's database holds a chain of its own: its anchors go to a file of its own
+    (a worker pass anchors), never to the data dir's."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
+
+
 @pytest.fixture(autouse=True)
 def _language_restored():
     """A request with the English cookie leaves English active in the test's thread: put

@@ -75,7 +75,8 @@ def test_demo_is_idempotent_and_createuser_scopes_an_account(env):
     first = ungpho("demo", env=env).stdout
     ungpho("demo", env=env)
     assert "trucban" in first and "ung_demo_QN-GAMMA-01" in first
-    counts = ungpho("audit", "verify", env=env).stdout
+    ungpho("audit", "anchor", env=env)
+    counts = ungpho("audit", "verify", "--deep", env=env).stdout
     assert "intact" in counts
     made = ungpho("createuser", "bch.hue", "--role", "provincial_command", "--province", "46",
                   "--password-stdin", env=env, input="mat-khau-dai-123\n")

@@ -10,7 +10,7 @@ from django.db import connection
 from tests.conftest import in_threads
 from ungpho.alerts.models import Notification
 from ungpho.alerts.services import outbox_claim_next
-from ungpho.audit.selectors import audit_chain_check
+from ungpho.audit.verify import audit_verify
 from ungpho.preparedness.services import facility_upsert
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,8 +23,8 @@ def test_concurrent_service_writes_keep_one_unbroken_audit_chain():
                             lat=21.0, lon=105.8)
 
     assert in_threads(6, write) == []
-    count, broken = audit_chain_check()
-    assert broken is None and count >= 30
+    report = audit_verify()
+    assert report.findings == [] and report.entries >= 30
 
 
 def test_concurrent_workers_claim_each_notification_exactly_once():

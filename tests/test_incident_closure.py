@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
-from ungpho.audit.selectors import audit_chain_check
+from ungpho.audit.verify import audit_verify
 from ungpho.core.rules.loader import RULES_DIR
 from ungpho.incidents.closure import final_report_save, incident_closure_decide
 from ungpho.incidents.final_report import DOCX_TYPE, final_report_content, final_report_render
@@ -143,7 +143,7 @@ def test_closure_settles_the_deadlines_stops_escalation_and_is_logged(ready, com
     last = ready.log.last()
     assert last.kind == "closed" and "Điều 25.2" in last.text
     assert "Chưa thực hiện khi kết thúc ứng phó" in " ".join(e.text for e in ready.log.all())
-    assert audit_chain_check()[1] is None
+    assert audit_verify(deep=True).findings == []
 
 
 def test_closure_takes_the_incidents_reports_off_the_duty_desk(ready, commander):

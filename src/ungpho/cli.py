@@ -10,6 +10,7 @@ import sys
 import threading
 
 from ungpho.alerts_cli import add_alerts_parser
+from ungpho.audit_cli import add_audit_parser
 from ungpho.incidents_cli import add_incidents_parsers
 from ungpho.monitoring_cli import add_monitoring_parsers
 from ungpho.preparedness_cli import add_preparedness_parsers
@@ -18,14 +19,16 @@ from ungpho.rules_cli import add_rules_parser
 HOST, PORT = "127.0.0.1", 8000
 
 
-def _setup() -> None:
-    """Load settings and Django, or exit 2 with the configuration problem (no traceback)."""
+def _setup(exit_code: int = 1) -> None:
+    """Load settings and Django, or exit with the configuration problem (no traceback)."""
     from ungpho.checks import check_settings
 
     results, _loaded = check_settings()
     problems = [r.detail for r in results if not r.ok]
     if problems:
-        sys.exit("ungpho: cấu hình sai / configuration error:\n  " + "\n  ".join(problems))
+        print("ungpho: cấu hình sai / configuration error:\n  " + "\n  ".join(problems),
+              file=sys.stderr)
+        sys.exit(exit_code)
 
 
 def _require_database(*, migrated: bool = False) -> None:
@@ -56,8 +59,9 @@ def cmd_check(args) -> int:
         print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
     else:
         for r in results:
-            print(f"[{'OK' if r.ok else 'LỖI/FAIL'}] {r.name}: {r.detail}")
-            if not r.ok and r.fix:
+            label = "LỖI/FAIL" if not r.ok else "CẢNH BÁO/WARN" if r.warn else "OK"
+            print(f"[{label}] {r.name}: {r.detail}")
+            if (r.warn or not r.ok) and r.fix:
                 print(f"        → {r.fix}")
     return 0 if all(r.ok for r in results) else 1
 
@@ -99,19 +103,6 @@ def cmd_token(args) -> int:
         sys.exit(f"ungpho token: station: không có trạm / no station {args.station!r}")
     print(station_token_issue(station=station))
     return 0
-
-
-def cmd_audit_verify(args) -> int:
-    _require_database()
-    from ungpho.audit.selectors import audit_chain_check
-
-    count, broken = audit_chain_check()
-    if broken is None:
-        print(f"Chuỗi nhật ký nguyên vẹn / audit chain intact: {count} entries")
-        return 0
-    print(f"Chuỗi nhật ký bị sửa / audit chain BROKEN at entry {broken.seq}: {broken.reason}",
-          file=sys.stderr)
-    return 1
 
 
 def _uvicorn_server(args):
@@ -200,10 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check", cmd_check, "Kiểm tra cấu hình và kết nối / check configuration and "
                                 "connections")
     p.add_argument("--json", action="store_true", help="in JSON / print JSON")
-    audit = sub.add_parser("audit", help="Nhật ký kiểm toán / audit log")
-    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    p = audit_sub.add_parser("verify", help="Kiểm tra chuỗi băm / verify the hash chain")
-    p.set_defaults(func=cmd_audit_verify)
+    add_audit_parser(sub)
     add_monitoring_parsers(sub, add)
     add_preparedness_parsers(sub)
     add_rules_parser(sub)
@@ -215,5 +203,5 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.func is not cmd_check and not getattr(args, "pure", False):
-        _setup()
+        _setup(getattr(args, "config_exit", 1))
     return args.func(args)

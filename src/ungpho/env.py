@@ -33,6 +33,12 @@ KNOWN_VARIABLES = {
     "UNGPHO_ACK_TIMEOUT_S": "seconds from sending to escalating an unacknowledged message (600)",
     "UNGPHO_DROP_DIR": "station files drop folder (the FTP root) the worker ingests; unset = off",
     "UNGPHO_INGEST_CHUNK": "readings per ingestion transaction (20000)",
+    "UNGPHO_AUDIT_KEY": "the audit log's HMAC key (at least 32 characters); unset = "
+                        "UNGPHO_AUDIT_KEY_FILE, else a key generated once into the data dir",
+    "UNGPHO_AUDIT_KEY_FILE": "file holding the audit log's key, kept off the database's disk",
+    "UNGPHO_AUDIT_ANCHOR_FILE": "append-only file the audit chain's head is anchored to "
+                                "(<data dir>/audit-anchors.jsonl)",
+    "UNGPHO_AUDIT_ANCHOR_S": "seconds between two anchors of the audit chain's head (60)",
     "UNGPHO_DEADLETTER_MAX_BYTES": "bytes of an unreadable input a dead letter keeps (1048576)",
     "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
     "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
@@ -223,12 +229,89 @@ def secret_key(path: Path) -> str:
         if len(value) < 32:
             raise ConfigError("SECRET_KEY is shorter than 32 characters: use a long random one.")
         return value
-    if path.exists():
-        return path.read_text().strip()
     import secrets
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    return _kept_once(path, lambda: secrets.token_urlsafe(50))
+
+
+def _kept_once(path: Path, make) -> str:
+    """The text kept in ``path``; if there is none, ``make()``'s, written once: to a private
+    (0600) temporary file linked into place, so two processes starting together keep the same
+    one."""
+    try:
+        if not path.exists():
+            import tempfile
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+            try:
+                with os.fdopen(fd, "w") as file:
+                    file.write(make())
+                    file.flush()
+                    os.fsync(file.fileno())
+                _link_once(temporary, path)
+            finally:
+                os.unlink(temporary)
+        return path.read_text().strip()
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror or error}: UNGPHO_DATA_DIR must be a "
+                          "folder this user can write.") from None
+
+
+def _link_once(source: str, path: Path) -> None:
+    """``source`` becomes ``path`` unless ``path`` exists meanwhile (another process kept its
+    own first: that one is used); a copy where the filesystem has no hard links (FAT)."""
+    try:
+        os.link(source, path)
+    except FileExistsError:
+        pass
+    except OSError:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return
+        with os.fdopen(fd, "w") as target:
+            target.write(Path(source).read_text())
+
+
+def audit_key(default_path: Path) -> tuple[bytes, Path | None]:
+    """The audit log's key (HMAC-SHA-256, docs/audit.md) and the file it came from (None:
+    from the environment). ``UNGPHO_AUDIT_KEY`` gives it; ``UNGPHO_AUDIT_KEY_FILE`` names a
+    file holding it, which must exist (a key that vanished is never silently replaced);
+    neither: one generated once into ``default_path`` in the data dir."""
+    value, named = env_str("UNGPHO_AUDIT_KEY"), env_str("UNGPHO_AUDIT_KEY_FILE")
+    how = ("e.g. python3 -c 'import secrets; print(secrets.token_hex(32))' > FILE; "
+           "chmod 600 FILE")
+    if value is not None and named is not None:
+        raise ConfigError("UNGPHO_AUDIT_KEY and UNGPHO_AUDIT_KEY_FILE are both set: keep one.")
+    if value is not None:
+        if len(value) < 32:
+            raise ConfigError("UNGPHO_AUDIT_KEY is shorter than 32 characters: use a long "
+                              "random one, e.g. 64 hex digits.")
+        return value.encode(), None
+    if named is not None:
+        path = Path(named).expanduser().resolve()
+        try:
+            value = path.read_text().strip()
+        except OSError as error:
+            raise ConfigError(f"UNGPHO_AUDIT_KEY_FILE={path}: {error.strerror or error}. Mount "
+                              f"the key's disk, or create the key ({how}).") from None
+    else:
+        import secrets
+
+        path = default_path
+        value = _kept_once(path, lambda: secrets.token_hex(32))
+    if len(value) < 32:
+        raise ConfigError(f"the audit key in {path} is shorter than 32 characters ({how}).")
+    return value.encode(), path
+
+
+def path_or(name: str, default: Path) -> Path:
+    """A file named by the variable (its folder must exist), else ``default``."""
+    value = env_str(name)
+    if not value:
+        return default
+    path = Path(value).expanduser().resolve()
+    if path.is_dir() or not path.parent.is_dir():
+        raise ConfigError(f"{name}={path} must name a file in an existing folder.")
+    return path

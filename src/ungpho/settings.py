@@ -40,6 +40,11 @@ REJECTED_DIR = DATA_DIR / "rejected"
 INGEST_CHUNK = int(env.env_float("UNGPHO_INGEST_CHUNK", 20000, minimum=1))
 # Dead letters (faults app): how much of an input a letter keeps.
 DEADLETTER_MAX_BYTES = int(env.env_float("UNGPHO_DEADLETTER_MAX_BYTES", 1 << 20, minimum=1024))
+# The audit log: its HMAC key, kept outside the database, and the file its head is anchored to
+# (docs/audit.md).
+AUDIT_KEY, AUDIT_KEY_FILE = env.audit_key(DATA_DIR / "audit_key")
+AUDIT_ANCHOR_FILE = env.path_or("UNGPHO_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors.jsonl")
+AUDIT_ANCHOR_S = env.env_float("UNGPHO_AUDIT_ANCHOR_S", 60.0, minimum=1.0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

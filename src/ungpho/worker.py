@@ -20,6 +20,7 @@ from django.db import close_old_connections, connection
 
 from ungpho.alerts.escalation import notifications_escalate
 from ungpho.alerts.services import outbox_send_due
+from ungpho.audit.anchoring import audit_anchor
 from ungpho.faults.services import step_failed, step_recovered
 from ungpho.incidents.deadlines import deadlines_process
 from ungpho.monitoring.files import drop_folder_pass
@@ -43,6 +44,7 @@ STEPS: tuple[tuple[str, Callable[[str], int]], ...] = (
     ("deadline_events", lambda worker: deadlines_process()),
     ("notifications_sent", lambda worker: outbox_send_due(worker_id=worker)),
     ("notifications_escalated", lambda worker: notifications_escalate()),
+    ("audit_anchored", lambda worker: int(audit_anchor() is not None)),
 )
 
 #: Steps that failed in this process's last pass, so a recovery is written once.

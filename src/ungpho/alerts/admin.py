@@ -13,6 +13,9 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields if f.name != "ack_token"]
     exclude = ["ack_token"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the outbox and its acknowledgements are the record (docs/audit.md)
+
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from ungpho.alerts.models import Channel, Notification, Party
 from ungpho.alerts.services import notification_enqueue
+from ungpho.audit.services import audit_image
 from ungpho.core.vietnam_time import vietnam_text
 from ungpho.incidents.deadlines import deadline_recipients
 from ungpho.incidents.log import log_add
@@ -37,9 +38,13 @@ def notification_acknowledge(*, notification: Notification, who: str, by=None) -
     page); a reminder and its original are acknowledged together. False if it already was."""
     original = notification.reminder_of or notification
     now = dt.datetime.now(dt.UTC)
-    done = Notification.objects.filter(
-        Q(pk=original.pk) | Q(reminder_of=original), acknowledged_at=None).update(
-        acknowledged_at=now, acknowledged_by=who[:200])
+    rows = Notification.objects.filter(Q(pk=original.pk) | Q(reminder_of=original),
+                                       acknowledged_at=None)
+    pks = list(rows.values_list("pk", flat=True))
+    done = rows.filter(pk__in=pks).update(acknowledged_at=now, acknowledged_by=who[:200])
+    # The rows this call acknowledged (not those another acknowledged meanwhile): audited.
+    for row in Notification.objects.filter(pk__in=pks, acknowledged_at=now):
+        audit_image(row, by=by, action="notification.acknowledge")
     if done and notification.incident_id:
         log_add(incident=notification.incident, kind=IncidentLogEntry.Kind.NOTIFICATION,
                 by=by, at=now,

@@ -31,7 +31,7 @@ from ungpho.alerts.public_render import (
     template_fields,
     template_of,
 )
-from ungpho.audit.services import Actor
+from ungpho.audit.services import Actor, audit_image
 from ungpho.core.formats.cap import BASES, CapArea
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry
@@ -57,6 +57,8 @@ AREA_FIELDS = ("area_desc_vi", "area_desc_en", "circle_lat", "circle_lon", "circ
 
 
 def _log(message: PublicMessage, *, by, at: dt.datetime, vi: str, en: str) -> None:
+    """Log a write to ``message`` and record its image (``ungpho audit verify --deep``)."""
+    audit_image(message, by=by, action=f"public_message.{message.status}")
     log_add(incident=message.incident, kind=IncidentLogEntry.Kind.MESSAGE, by=by, at=at,
             text=f"{vi} / {en}",
             data={"public_message": message.pk, "status": message.status,
@@ -288,6 +290,8 @@ def message_release(*, message: PublicMessage, by, public_url: str,
     ended = PublicMessage.Status.CANCELLED if cancel else PublicMessage.Status.SUPERSEDED
     PublicMessage.objects.filter(pk__in=[m.pk for m in current]).update(
         status=ended, ended_at=now, ended_by=message)
+    for ended_message in current:
+        audit_image(ended_message, by=by, action=f"public_message.{ended}")
     _log(message, by=by, at=now,
          vi=f"Phát hành bản tin công chúng số {number} ({msg_type})"
             + (f", thay thế số {', '.join(str(m.number) for m in current)}" if current else ""),

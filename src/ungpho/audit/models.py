@@ -1,11 +1,15 @@
-import datetime as dt
+import hmac
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ungpho.core.audit.chain import entry_mac, entry_payload
+
 
 class AppendOnlyQuerySet(models.QuerySet):
-    """Refuses bulk updates and deletes (an append-only log)."""
+    """Refuses bulk updates and deletes (an append-only log). The tables of the models it
+    manages are guarded in the database too (``audit.guards``)."""
 
     refusal = "the audit log is append-only"
 
@@ -17,7 +21,9 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One write made through a service. Never updated or deleted; chained by hash."""
+    """One write made through a service. Never updated or deleted; chained by a keyed MAC
+    (``hash``: HMAC-SHA-256; plain SHA-256 for a history from before the key, up to its
+    re-anchor entry — ``core.audit.chain``)."""
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
@@ -52,15 +58,13 @@ class AuditEntry(models.Model):
         raise PermissionError("the audit log is append-only")
 
     def payload(self) -> dict:
-        """What the hash covers."""
-        return {
-            "seq": self.seq,
-            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            "actor_kind": self.actor_kind,
-            "actor": self.actor,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "before": self.before,
-            "after": self.after,
-        }
+        """What the MAC covers (besides the previous entry's)."""
+        return entry_payload(seq=self.seq, at=self.at, actor_kind=self.actor_kind,
+                             actor=self.actor, action=self.action, object_type=self.object_type,
+                             object_id=self.object_id, before=self.before, after=self.after)
+
+    def sealed(self) -> bool:
+        """Whether the entry's MAC verifies under the audit key (its own content and link;
+        ``ungpho audit verify`` checks the whole chain)."""
+        return hmac.compare_digest(self.hash, entry_mac(
+            key=settings.AUDIT_KEY, previous_hash=self.previous_hash, payload=self.payload()))

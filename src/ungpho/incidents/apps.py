@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class IncidentsConfig(AppConfig):
     name = "ungpho.incidents"
     verbose_name = "Sự cố / Incidents"
+
+    def ready(self):
+        from ungpho.audit.registry import audited_register
+        from ungpho.incidents import models
+
+        # Every write records the row's image; `ungpho audit verify` checks the log always,
+        # the others with --deep (docs/audit.md).
+        audited_register(models.IncidentLogEntry, always=True)
+        for model in (models.Incident, models.Classification, models.IncidentTask,
+                      models.ClosureDecision, models.PhaseChange, models.SituationReport):
+            audited_register(model)

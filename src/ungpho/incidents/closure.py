@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
-from ungpho.audit.services import Actor, audit_record, snapshot
+from ungpho.audit.services import Actor, audit_image, audit_record, snapshot
 from ungpho.core.rules.classify import decision_date
 from ungpho.core.rules.decision import Decision
 from ungpho.core.rules.loader import rules_in_force
@@ -93,7 +93,7 @@ def final_report_save(*, incident: Incident, texts: dict[str, str], version: int
             **values, version=F("version") + 1, updated_at=now, updated_by=Actor.of(by).label):
         raise IncidentError([("version", ERR_STALE.format(by="?", current="?", yours=version))])
     report.refresh_from_db()
-    audit_record(by=by, action="incident.final_report", obj=incident, before=before,
+    audit_record(by=by, action="incident.final_report", obj=report, before=before,
                  after=snapshot(report, list(REPORT_FIELDS)))
     return report
 
@@ -226,6 +226,8 @@ def incident_closure_decide(*, incident: Incident, by, potential_dose_msv_per_ye
         override_reason=override_reason.strip() if not met else "")
     incident.status = Incident.Status.CLOSED
     incident.save(update_fields=["status"])
+    audit_image(closure, by=by, action="incident.closure")
+    audit_image(incident, by=by, action="incident.closure")
     FinalReport.objects.filter(pk=report.pk).update(issued_at=now)
     settled = _settle_deadlines(incident, now=now, by=by)
     # The response is over: its reports leave the duty desk with it.

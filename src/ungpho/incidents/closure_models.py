@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ungpho.audit.models import AppendOnlyQuerySet
+
 
 class FinalReport(models.Model):
     """What only people can write in the closure report (Phụ lục VII.6: response activities,
@@ -38,6 +40,10 @@ class FinalReport(models.Model):
         return f"{self.incident}: final report v{self.version}"
 
 
+class ClosureQuerySet(AppendOnlyQuerySet):
+    refusal = "a closure decision never changes: a later event is a new incident"
+
+
 class ClosureDecision(models.Model):
     """The decision that ends the response (TT 12/2023 Điều 25.2; Điều 5.4b: the head of the
     command board ends it), taken by the incident's commander: the criteria as judged, the
@@ -63,6 +69,8 @@ class ClosureDecision(models.Model):
     overridden = models.BooleanField(_("closed although the criteria are not met"),
                                      default=False)
     override_reason = models.TextField(_("reason for closing anyway"), blank=True)
+
+    objects = ClosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("closure decision")

@@ -68,6 +68,10 @@ class Incident(Situated):
         return f"UP-{self.opened_at:%Y}-{self.pk:05d}"
 
 
+class ClassificationQuerySet(AppendOnlyQuerySet):
+    refusal = "classifications are append-only: re-classify the incident"
+
+
 class Classification(models.Model):
     """One classification of an incident (TT 12/2023 Điều 19.3, 22: re-classified as the
     event evolves, the history kept): the facts, what the rules engine suggested with every
@@ -88,6 +92,8 @@ class Classification(models.Model):
     lead = models.CharField(_("lead organisation"), max_length=200, blank=True)
     overridden = models.BooleanField(_("overridden"), default=False)
     reason = models.TextField(_("reason for the override"), blank=True)
+
+    objects = ClassificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["incident", "at", "pk"]

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from ungpho.audit.services import Actor
+from ungpho.audit.services import Actor, audit_image
 from ungpho.core.response.phases import (
     PhaseError,
     checklist_item,
@@ -154,6 +154,7 @@ def phase_advance(*, incident: Incident, to: int, by, seen: int | None = None,
     change = PhaseChange.objects.create(
         incident=incident, phase=to, previous=current, at=now, by=Actor.of(by).label,
         reason=reason.strip(), left=[list(pair) for pair in move.left])
+    audit_image(change, by=by, action="incident.phase")
     target = phase_get(phases, to)
     undone = (f" — còn {len(move.left)} việc chưa làm / {len(move.left)} duties left"
               if move.left else "")

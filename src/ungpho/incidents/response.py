@@ -14,7 +14,7 @@ import datetime as dt
 from django.db import transaction
 
 from ungpho.alerts.plans import incident_notify
-from ungpho.audit.services import Actor
+from ungpho.audit.services import Actor, audit_image
 from ungpho.core.rules.classify import incident_classify as rules_classify
 from ungpho.core.rules.facts import IncidentFacts, facts_parse
 from ungpho.incidents.deadlines import deadline_meet, deadlines_set
@@ -55,6 +55,7 @@ def incident_open(*, report: IncidentReport, by, exercise: bool = False) -> Inci
         opened_at=now)
     report.incident = incident
     report.save(update_fields=["incident"])
+    audit_image(incident, by=by, action="incident.open")
     log_add(incident=incident, kind=IncidentLogEntry.Kind.OPENED, by=by, at=now,
             text=f"Mở sự cố từ báo cáo {report.code} / incident opened from report "
                  f"{report.code}", data={"report": report.pk, "exercise": exercise})
@@ -75,6 +76,7 @@ def report_link(*, report: IncidentReport, incident: Incident, by) -> Incident:
     if report.first_information_at < incident.first_information_at:
         incident.first_information_at = report.first_information_at
         incident.save(update_fields=["first_information_at"])
+        audit_image(incident, by=by, action="incident.first_information")
     log_add(incident=incident, kind=IncidentLogEntry.Kind.REPORT, by=by,
             text=f"Gộp báo cáo {report.code} / report {report.code} linked",
             data={"report": report.pk})
@@ -124,6 +126,8 @@ def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | 
         setattr(incident, name, value)
     incident.classified_at = now
     incident.save(update_fields=[*chosen, "classified_at"])
+    audit_image(record, by=by, action="incident.classify")
+    audit_image(incident, by=by, action="incident.classify")
     again = incident.classifications.count() > 1
     log_add(incident=incident, kind=IncidentLogEntry.Kind.CLASSIFIED, by=by, at=now,
             text=(f"{'Phân loại lại' if again else 'Phân loại'}: nhóm "

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ungpho.accounts.selectors import scoped
-from ungpho.audit.models import AuditEntry
-from ungpho.core.audit.chain import entry_hash
+from ungpho.audit.selectors import images_last
+from ungpho.audit.services import image_of
 from ungpho.core.geo.distance import great_circle_distance_m
-from ungpho.incidents.models import Incident, IncidentReport
+from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentReport
 
 TRACKER_ALERTS = {"outside_area": gettext_lazy("left its permitted area"),
                   "outside_hours": gettext_lazy("moving outside working hours"),
@@ -108,17 +108,15 @@ def incident_duplicates(reports: list[IncidentReport], incidents: list[Incident]
 
 
 def incident_log_sealed(incident: Incident) -> list[tuple]:
-    """The incident's log, each entry with its audit-chain record and whether the two agree
-    (the record's hash recomputes and it holds the entry's text): an entry edited behind the
-    system's back shows as broken. ``ungpho audit verify`` checks the links of the chain."""
-    records = {entry.after.get("entry"): entry for entry in AuditEntry.objects.filter(
-        object_type=Incident._meta.label_lower, object_id=str(incident.pk),
-        action__startswith="incident.log.")}
+    """The incident's log, each entry with the audit entry holding its image and whether the
+    two agree (the audit entry's MAC verifies and its image is the entry as stored): an entry
+    edited behind the system's back shows as broken. ``ungpho audit verify`` checks the whole
+    chain and every entry."""
+    entries = list(incident.log.all())
+    records = images_last(IncidentLogEntry, [entry.pk for entry in entries])
     sealed = []
-    for entry in incident.log.all():
+    for entry in entries:
         record = records.get(entry.pk)
-        intact = record is not None and record.after.get("text") == entry.text and \
-            record.hash == entry_hash(previous_hash=record.previous_hash,
-                                      payload=record.payload())
+        intact = record is not None and record.sealed() and record.after == image_of(entry)
         sealed.append((entry, record, intact))
     return sealed

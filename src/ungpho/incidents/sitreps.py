@@ -13,7 +13,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 
-from ungpho.audit.services import Actor
+from ungpho.audit.services import Actor, audit_image
 from ungpho.core.vietnam_time import vietnam_text
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import (
@@ -116,6 +116,7 @@ def sitrep_issue(*, incident: Incident, by, situation: str, actions: str = "",
         situation=situation.strip(), actions=actions.strip(), next_steps=next_steps.strip(),
         resources=resources.strip(), next_due_at=next_due_at, issued_at=now,
         issued_by=Actor.of(by).label, corrects=corrects)
+    audit_image(report, by=by, action="incident.sitrep")
     fix = f" (đính chính số {corrects.number} / corrects no. {corrects.number})" \
         if corrects else ""
     due = f"; báo cáo tiếp theo / next report {_local(next_due_at)}" if next_due_at else ""

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 
-from ungpho.audit.services import Actor
+from ungpho.audit.services import Actor, audit_image
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentTask
 from ungpho.incidents.response import ERR_CLOSED, IncidentError
@@ -96,6 +96,7 @@ def task_create(*, incident: Incident, title: str, by, owner=None, due_at=None,
             incident=incident, title=title.strip()[:300], owner=owner, role=role,
             due_at=due_at, origin=origin, application=application, cite=cite,
             created_at=now, created_by=Actor.of(by).label)
+        audit_image(task, by=by, action="incident.task.create")
         due = f", hạn / due {due_at.isoformat(timespec='minutes')}" if due_at else ""
         log_add(incident=incident, kind=IncidentLogEntry.Kind.TASK, by=by, at=now,
                 text=f"Nhiệm vụ mới / new task: {task.title} → {_name(owner)}{due}",
@@ -142,6 +143,7 @@ def task_update(*, task: IncidentTask, version: int, by, now: dt.datetime | None
             raise IncidentError([("version", _stale(
                 IncidentTask.objects.get(pk=task.pk), version))])
         updated = IncidentTask.objects.select_related("owner").get(pk=task.pk)
+        audit_image(updated, by=by, action="incident.task.update")
         log_add(incident=current.incident, kind=IncidentLogEntry.Kind.TASK, by=by, at=now,
                 text=f"Nhiệm vụ / task: {updated.title} — {_changes(current, updated)}",
                 data={"task": task.pk, "version": updated.version,
