@@ -236,3 +236,18 @@ def test_the_worker_sends_notifications_and_takes_good_files_beside_poison_ones(
     assert message["Message-ID"] == Notification.objects.get(report=report).message_id
     assert 15 in _minutes_stored() and not steps_failing().exists()
     assert worker_tick(worker="w1")["files_ingested"] == 0  # set aside, not retried
+
+
+def test_a_letter_whose_file_is_gone_is_retried_from_its_payload(tmp_path, drop,
+                                                                 refused_value):
+    from ungpho.faults.doors import deadletter_retry
+
+    path = _write(tmp_path / "sent", _name(10), _line(666, 10) + _line(11.5, 10, "NO2"))
+    summary = files_ingest([path])  # the command line's door
+    assert [(row["line"], row["field"]) for row in summary.dead_letters] == [(1, "line")]
+    letter = DeadLetter.objects.get()
+    assert (letter.door, letter.source) == ("cli", str(path))
+    path.unlink()
+    refused_value()
+    assert deadletter_retry(letter) == (True, "2 stored, 0 duplicates, 0 lines rejected")
+    assert IngestFile.objects.get().path == str(path)

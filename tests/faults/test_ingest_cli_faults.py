@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 
-from tests.conftest import ungpho
+from tests.conftest import REPO, ungpho
+from ungpho.monitoring.file_open import ERR_DENIED
 
 pytestmark = pytest.mark.e2e
 
@@ -118,6 +122,35 @@ def test_a_fixed_file_is_taken_in_by_retry_and_a_hopeless_one_is_resolved_by_han
     assert again.returncode == 1 and "already resolved" in again.stderr
 
 
+def _as_a_plain_user() -> list[str]:
+    """A prefix that runs a command without the power to read any file (root's DAC override):
+    as root, ``setpriv`` (util-linux) drops it; a plain user has none."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv (util-linux) to drop CAP_DAC_OVERRIDE")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def test_an_unreadable_file_is_a_dead_letter_taken_in_once_readable(env, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / _name(5)).write_text(_line(10.5, 5), encoding="utf-8")
+    locked = folder / _name(10)
+    locked.write_text(_line(20.5, 10), encoding="utf-8")
+    locked.chmod(0)
+    result = subprocess.run([*_as_a_plain_user(), sys.executable, "-m", "ungpho", "ingest",
+                             str(folder), "--json"], env=env, cwd=REPO, capture_output=True,
+                            text=True, timeout=300)
+    summary = _json(result)
+    assert result.returncode == 4 and summary["stored"] == 1
+    [row] = summary["dead_letters"]
+    assert (row["file"], row["reason"]) == (str(locked), ERR_DENIED)
+    locked.chmod(0o644)
+    retried = ungpho("deadletters", "retry", str(row["letter"]), env=env)
+    assert "đã nhập / taken in: 1 stored" in retried.stdout
+
+
 def _eurdep(value: str, *, nul: bool = False) -> str:
     station = "HN-GAMMA-01\x00" if nul else "HN-GAMMA-01"
     return "\n".join([
@@ -147,3 +180,7 @@ def test_eurdep_import_takes_the_good_file_beside_an_unreadable_one(env, tmp_pat
     letters = _json(ungpho("deadletters", "--door", "eurdep", "--json", env=env))
     assert {row["source"] for row in letters["letters"]} == {
         str(tmp_path / name) for name in dead}
+    (tmp_path / "missing.EUR").write_text(_eurdep("103").replace("T04:00Z", "T05:00Z"),
+                                          encoding="utf-8")  # the link's file arrives
+    retried = ungpho("deadletters", "retry", str(dead["link.EUR"]["letter"]), env=env)
+    assert "đã nhập / taken in: 1 stored" in retried.stdout
