@@ -7,8 +7,9 @@ import datetime as dt
 import os
 
 import pytest
-from django.db import connection
 
+from tests.faults.conftest import database_refuses
+from tests.test_station_files import _write
 from ungpho.faults.models import DeadLetter
 from ungpho.monitoring.drop_folder import drop_folder_pass
 from ungpho.monitoring.files import files_ingest, station_files
@@ -26,13 +27,6 @@ def _line(value, minute: int, symbol="PM10") -> str:
 
 def _name(minute: int) -> str:
     return f"HN_CEM_KHI01_2026112110{minute:02d}00.txt"
-
-
-def _write(folder, name, content: str | bytes):
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return path
 
 
 @pytest.fixture
@@ -152,30 +146,8 @@ def test_a_nul_byte_or_invalid_utf8_costs_only_its_own_file(drop, settings):
 
 @pytest.fixture
 def refused_value(db):
-    """The database itself refuses one value (666) as out of range: a trigger on the
-    readings table, on either database — what a value the checks let through would meet."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("CREATE FUNCTION refuse_666() RETURNS trigger AS $$ BEGIN "
-                           "IF NEW.value = 666 THEN RAISE EXCEPTION 'value out of range' "
-                           "USING ERRCODE = 'numeric_value_out_of_range'; END IF; "
-                           "RETURN NEW; END $$ LANGUAGE plpgsql")
-            cursor.execute("CREATE TRIGGER refuse_666 BEFORE INSERT ON monitoring_reading "
-                           "FOR EACH ROW EXECUTE FUNCTION refuse_666()")
-            undo = ["DROP TRIGGER refuse_666 ON monitoring_reading",
-                    "DROP FUNCTION refuse_666()"]
-        else:
-            cursor.execute("CREATE TRIGGER refuse_666 BEFORE INSERT ON monitoring_reading "
-                           "WHEN NEW.value = 666 BEGIN SELECT RAISE(ABORT, 'value out of "
-                           "range'); END")
-            undo = ["DROP TRIGGER refuse_666"]
-
-    def lift():
-        with connection.cursor() as cursor:
-            for statement in undo:
-                cursor.execute(statement)
-
-    return lift
+    """The database refuses the reading value 666 (a fixture: rolled back with the test)."""
+    return database_refuses("monitoring_reading", "value", 666)
 
 
 def test_a_file_the_database_refuses_is_set_aside_alone_then_retried_once_fixed(

@@ -5,13 +5,12 @@ findings 2 and 5: "one bad input", "good readings lost")."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import urllib.request
 
 import pytest
-from django.db import connection
 
+from tests.faults.conftest import database_refuses
 from tests.test_trackers import _position, tracked  # noqa: F401 (a fixture)
 from ungpho.faults.doors import deadletter_retry
 from ungpho.faults.models import DeadLetter
@@ -63,32 +62,10 @@ def test_a_body_nested_too_deep_is_a_json_error_not_a_500(live_server, tracked):
 
 @pytest.fixture
 def refused_position(db):
-    """The database refuses one latitude (66.6, inside no area) as out of range."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("CREATE FUNCTION refuse_lat() RETURNS trigger AS $$ BEGIN "
-                           "IF NEW.lat = 66.6 THEN RAISE EXCEPTION 'lat out of range' "
-                           "USING ERRCODE = 'numeric_value_out_of_range'; END IF; "
-                           "RETURN NEW; END $$ LANGUAGE plpgsql")
-            cursor.execute("CREATE TRIGGER refuse_lat BEFORE INSERT ON "
-                           "preparedness_trackerposition FOR EACH ROW EXECUTE FUNCTION "
-                           "refuse_lat()")
-            undo = ["DROP TRIGGER refuse_lat ON preparedness_trackerposition",
-                    "DROP FUNCTION refuse_lat()"]
-        else:
-            cursor.execute("CREATE TRIGGER refuse_lat BEFORE INSERT ON "
-                           "preparedness_trackerposition WHEN NEW.lat = 66.6 BEGIN SELECT "
-                           "RAISE(ABORT, 'lat out of range'); END")
-            undo = ["DROP TRIGGER refuse_lat"]
-
-    def lift():
-        with connection.cursor() as cursor:
-            for statement in undo:
-                cursor.execute(statement)
-
+    """The database refuses the latitude 66.6 (inside no area)."""
+    lift = database_refuses("preparedness_trackerposition", "lat", 66.6)
     yield lift
-    with contextlib.suppress(Exception):  # unless the test lifted it
-        lift()
+    lift()  # the test's tables are flushed, not rolled back
 
 
 def test_a_batch_the_database_refuses_is_a_dead_letter_then_retried(

@@ -13,20 +13,10 @@ from django.utils.translation import ngettext
 from ungpho.core.printable import printable_text
 from ungpho.faults.doors import deadletter_retry
 from ungpho.faults.models import DeadLetter, StepHealth
+from ungpho.read_only_admin import ReadOnlyAdmin
 
 #: Characters of a payload shown on the page (the rest: ``ungpho deadletters show --json``).
 PAYLOAD_CHARS = 20_000
-
-
-class _SeenNotEdited(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -65,7 +55,7 @@ def retry(modeladmin, request, queryset):
 
 
 @admin.register(DeadLetter)
-class DeadLetterAdmin(_SeenNotEdited):
+class DeadLetterAdmin(ReadOnlyAdmin):
     list_display = ["id", "last_received_at", "door", "source_shown", "field_shown",
                     "reason_shown", "times_received", "attempts", "resolved_at"]
     list_display_links = ["id", "source_shown"]
@@ -113,7 +103,7 @@ class DeadLetterAdmin(_SeenNotEdited):
 
 
 @admin.register(StepHealth)
-class StepHealthAdmin(_SeenNotEdited):
+class StepHealthAdmin(ReadOnlyAdmin):
     list_display = ["name", "failing", "failing_since", "consecutive_failures",
                     "total_failures", "last_failed_at", "error_shown", "last_worker",
                     "recovered_at"]
