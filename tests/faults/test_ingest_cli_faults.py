@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from tests.conftest import REPO, ungpho
+from tests.faults.test_drop_folder_faults import _line, _name
 from ungpho.monitoring.file_open import ERR_DENIED
 
 pytestmark = pytest.mark.e2e
@@ -22,14 +23,6 @@ STATIONS_CSV = ("code,name,type,province,lat,lon,file_prefix\n"
                 "KHI01,Trạm không khí Nguyễn Văn Cừ,ambient_air,01,21.0486,105.8786,"
                 "HN_CEM_KHI01\n"
                 "HN-GAMMA-01,Trạm phóng xạ Hà Nội,radiation,01,21.0285,105.8542,\n")
-
-
-def _line(value, minute: int, symbol="PM10") -> str:
-    return f"{symbol}\t{value}\tµg/Nm3\t2026112110{minute:02d}00\t00\n"
-
-
-def _name(minute: int) -> str:
-    return f"HN_CEM_KHI01_2026112110{minute:02d}00.txt"
 
 
 @pytest.fixture
