@@ -148,7 +148,7 @@ def check_dead_letters() -> CheckResult:
     return CheckResult("dead letters", True,
                        printable_text(f"{count} open; newest #{newest.pk} ({newest.door} "
                                       f"{newest.source}): {newest.reason[:200]} — list them: "
-                                      "ungpho deadletters"))
+                                      "ungpho deadletters", one_line=True))
 
 
 def check_worker_steps() -> list[CheckResult]:
@@ -165,7 +165,7 @@ def check_worker_steps() -> list[CheckResult]:
     failing = [CheckResult(
         f"worker step {step.name}", False,
         f"failing since {since(step)} ({step.consecutive_failures} passes in a row, worker "
-        f"{step.last_worker}): {printable_text(step.last_error[:300])}",
+        f"{step.last_worker}): {printable_text(step.last_error[:300], one_line=True)}",
         "read the traceback in the worker's log and fix the cause; the step is healthy again "
         "at the first pass that succeeds") for step in steps_failing()]
     return failing or [CheckResult("worker steps", True, "none failing")]

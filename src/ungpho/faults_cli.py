@@ -64,10 +64,11 @@ def cmd_deadletters_list(args) -> int:
     print(f"Thư lỗi đang mở / open dead letters: {count}"
           + (f" (mới nhất / newest {len(shown)})" if len(shown) < count else ""))
     for letter in shown:
-        field = f"  {printable_text(letter.field)}:" if letter.field else ""
+        field = f"  {printable_text(letter.field, one_line=True)}:" if letter.field else ""
         print(f"#{letter.pk}  {_when(letter.last_received_at)}  {letter.door}  "
-              f"×{letter.times_received}  {printable_text(letter.source)}")
-        print(f"   {field} {printable_text(letter.reason, max_chars=300)}".rstrip())
+              f"×{letter.times_received}  {printable_text(letter.source, one_line=True)}")
+        print(f"   {field} {printable_text(letter.reason, max_chars=300, one_line=True)}"
+              .rstrip())
     if count:
         print("Xem / show: ungpho deadletters show ID · sửa xong thì / once fixed: ungpho "
               "deadletters retry ID")
@@ -134,7 +135,7 @@ def cmd_deadletters_retry(args) -> int:
         outcomes.append({"id": letter.pk, "resolved": resolved, "outcome": text})
         if not args.json:
             print(f"#{letter.pk} {'đã nhập / taken in' if resolved else 'vẫn lỗi / still dead'}"
-                  f": {printable_text(text)}")
+                  f": {printable_text(text, one_line=True)}")
     if args.json:
         print(json.dumps(outcomes, ensure_ascii=False))
     elif not letters:

@@ -101,7 +101,8 @@ def _print_summary(summary) -> None:
 
 def _print_rejected(rows: list[dict]) -> None:
     for row in rows[:50]:
-        print(printable_text(f"  {row['file']}:{row['line']}: {row['field']}: {row['reason']}"))
+        print(printable_text(f"  {row['file']}:{row['line']}: {row['field']}: {row['reason']}",
+                             one_line=True))
     if len(rows) > 50:
         print(f"  … {len(rows) - 50} more (--json lists all)")
 
@@ -113,7 +114,7 @@ def _print_dead_letters(rows: list[dict]) -> None:
           f"(ungpho deadletters show ID; sửa rồi / fix, then: ungpho deadletters retry ID)")
     for row in rows:
         print(printable_text(f"  {row['file']}:{row['line']}: {row['field']}: {row['reason']} "
-                             f"[#{row['letter']}]"))
+                             f"[#{row['letter']}]", one_line=True))
 
 
 def cmd_simulate(args) -> int:

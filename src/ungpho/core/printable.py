@@ -16,16 +16,21 @@ import re
 #: bidirectional embeddings, overrides and isolates (Unicode Standard Annex #9).
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e"
                           "\u2066-\u2069\ud800-\udfff]")
+#: The same and TAB and LF, for text that must stay on one line (a list, a log line).
+_UNPRINTABLE_ON_A_LINE = re.compile(f"[\t\n{_UNPRINTABLE.pattern[1:-1]}]")
 
 
-def printable_text(data: bytes | str, *, max_chars: int | None = None) -> str:
+def printable_text(data: bytes | str, *, max_chars: int | None = None,
+                   one_line: bool = False) -> str:
     """``data`` as text safe to print: UTF-8 where it is valid and every other byte as
-    ``\\xNN``, each character of ``_UNPRINTABLE`` as its escape (``\\x1b``, ``\\u202e``);
-    cut to ``max_chars`` with a note of how much was left out. Escapes cannot be told from
-    the same characters written literally: where the exact bytes matter, use them."""
+    ``\\xNN``, each character of ``_UNPRINTABLE`` (and, ``one_line``, TAB and LF) as its
+    escape (``\\x1b``, ``\\u202e``, ``\\n``); cut to ``max_chars`` with a note of how much
+    was left out. Escapes cannot be told from the same characters written literally: where the
+    exact bytes matter, use them."""
     text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else data
-    if _UNPRINTABLE.search(text):
-        text = _UNPRINTABLE.sub(
+    unprintable = _UNPRINTABLE_ON_A_LINE if one_line else _UNPRINTABLE
+    if unprintable.search(text):
+        text = unprintable.sub(
             lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text)
     if max_chars is not None and len(text) > max_chars:
         text = f"{text[:max_chars]}… (+{len(text) - max_chars} characters)"
