@@ -10,6 +10,7 @@ import os
 import pytest
 
 from tests.conftest import ungpho
+from tests.e2e.test_browser import CHROMIUM_ARGS
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.faults.models import DeadLetter
@@ -20,8 +21,6 @@ from ungpho.monitoring.services import station_upsert
 
 HOSTILE = (b"<script>alert('payload')</script><img src=x onerror=alert(2)>\n"
            b"\x1b]0;pwned\x07\xff GammaDR\t0.1\tuSv/h\t20261121100500\t00\n")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
