@@ -214,7 +214,7 @@ def history_files_insert(count: int, *, before: dt.datetime) -> float:
     oldest first, every station's file of a 5-minute tick together; returns the seconds."""
     from django.db import connection, transaction
 
-    from ungpho.monitoring.files import _DONE, _File, _records_insert
+    from ungpho.monitoring.file_records import DONE, FileRecord, records_insert
     from ungpho.monitoring.models import IngestFile
 
     ticks = -(-count // HISTORY_STATIONS)
@@ -224,13 +224,13 @@ def history_files_insert(count: int, *, before: dt.datetime) -> float:
         tick, station = divmod(n, HISTORY_STATIONS)
         at = before - dt.timedelta(seconds=(ticks - tick) * INTERVAL_S)
         path = file_path(Path("/srv/ftp"), f"BK-{station:04d}", at)
-        record = _File(hashlib.sha256(path.name.encode() + b"\0").hexdigest(), path.name,
-                       str(path), 330, at, status=_DONE, stored=len(PARAMETERS),
-                       finished_at=at)
+        record = FileRecord(hashlib.sha256(path.name.encode() + b"\0").hexdigest(), path.name,
+                            str(path), 330, at, status=DONE, stored=len(PARAMETERS),
+                            finished_at=at)
         batch.append(record)
         if len(batch) == 20_000 or n == count - 1:
             with transaction.atomic():
-                _records_insert(batch)
+                records_insert(batch)
             batch = []
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":  # the timed run starts from an empty WAL

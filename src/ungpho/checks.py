@@ -185,6 +185,43 @@ def check_audit_anchors() -> CheckResult:
                                       f"{last.at.isoformat()} in {path}")
 
 
+def check_dead_letters() -> CheckResult:
+    """Open dead letters need the administrator, not the configuration: reported, not
+    failed (docs/dead-letters.md)."""
+    from ungpho.core.printable import printable_text
+    from ungpho.faults.selectors import deadletters_open
+
+    letters = deadletters_open()
+    count = letters.count()
+    if not count:
+        return CheckResult("dead letters", True, "none open")
+    newest = letters.only("door", "source", "reason", "received_at").first()
+    return CheckResult("dead letters", True,
+                       printable_text(f"{count} open; newest #{newest.pk} ({newest.door} "
+                                      f"{newest.source}): {newest.reason[:200]} — list them: "
+                                      "ungpho deadletters", one_line=True))
+
+
+def check_worker_steps() -> list[CheckResult]:
+    """A worker step failing at its last pass: failed, with since when and its last error."""
+    from django.utils import timezone
+
+    from ungpho.core.printable import printable_text
+    from ungpho.faults.selectors import steps_failing
+
+    def since(step) -> str:
+        return timezone.localtime(step.failing_since or step.last_failed_at).strftime(
+            "%Y-%m-%d %H:%M:%S")
+
+    failing = [CheckResult(
+        f"worker step {step.name}", False,
+        f"failing since {since(step)} ({step.consecutive_failures} passes in a row, worker "
+        f"{step.last_worker}): {printable_text(step.last_error[:300], one_line=True)}",
+        "read the traceback in the worker's log and fix the cause; the step is healthy again "
+        "at the first pass that succeeds") for step in steps_failing()]
+    return failing or [CheckResult("worker steps", True, "none failing")]
+
+
 def run_checks() -> list[CheckResult]:
     results, loaded = check_settings()
     if not loaded:
@@ -193,5 +230,5 @@ def run_checks() -> list[CheckResult]:
     if results[-1].ok:
         results.append(check_migrations())
         if results[-1].ok:
-            results.append(check_audit_anchors())
+            results += [check_audit_anchors(), check_dead_letters(), *check_worker_steps()]
     return results + [check_mqtt(), check_email()]

@@ -11,6 +11,7 @@ import threading
 
 from ungpho.alerts_cli import add_alerts_parser
 from ungpho.audit_cli import add_audit_parser
+from ungpho.faults_cli import add_faults_parser
 from ungpho.incidents_cli import add_incidents_parsers
 from ungpho.monitoring_cli import add_monitoring_parsers
 from ungpho.preparedness_cli import add_preparedness_parsers
@@ -197,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_rules_parser(sub)
     add_alerts_parser(sub)
     add_incidents_parsers(sub)
+    add_faults_parser(sub)
     return parser
 
 

@@ -8,19 +8,31 @@ import json
 import os
 import sys
 
+from ungpho.core.printable import printable_text
 from ungpho.registry_io import add_import_export, cli_export, cli_import
+
+#: Exit codes of ``ungpho ingest`` and ``ungpho eurdep import`` beyond 0 (all taken in), 1
+#: (could not run: no such path, no database) and 2 (bad arguments): some lines were
+#: rejected, or some files could not be read or stored (dead letters, which win over lines).
+#: The rest was stored either way. See docs/dead-letters.md.
+EXIT_REJECTED, EXIT_DEAD_LETTERS = 3, 4
+EXIT_CODES = ("Mã thoát / exit codes: 0 đã nhập hết / all taken in; 1 không chạy được / could "
+              "not run; 2 sai tham số / bad arguments; 3 có dòng bị loại / some lines "
+              "rejected; 4 có tệp không nhập được (thư lỗi) / some files not taken in (dead "
+              "letters: ungpho deadletters). Phần còn lại đã lưu / the rest was stored.")
 
 
 def cmd_ingest(args) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from ungpho.cli import _require_database
+    from ungpho.faults.models import DeadLetter
     from ungpho.monitoring.files import files_ingest, station_files
 
-    missing = [p for p in args.paths if not os.path.exists(p)]
-    if missing:
-        sys.exit(f"ungpho ingest: không có tệp / no such file: {', '.join(missing)}")
+    _paths_exist("ingest", args.paths)
+    _require_database()
     # Two walks rather than one list: a backlog of millions of files is never held whole.
-    total = sum(os.stat(p).st_size for p in station_files(args.paths))
+    total = sum(_size(p) for p in station_files(args.paths))
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=_console(), disable=args.json or not sys.stderr.isatty(),
@@ -33,13 +45,38 @@ def cmd_ingest(args) -> int:
                             description=os.path.basename(path)[:40])
             seen["bytes"] += size
 
-        summary = files_ingest(args.paths, on_file=on_file)
+        summary = files_ingest(args.paths, on_file=on_file, door=DeadLetter.Door.CLI)
         progress.update(task, completed=total)
     if args.json:
-        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+        _print_json(summary.as_dict())
     else:
         _print_summary(summary)
-    return 0
+    return _exit_code(summary.rejected, summary.dead_letters)
+
+
+def _print_json(data) -> None:
+    """One JSON line; a file name that is not UTF-8 keeps its ``\\udcNN`` escape (valid JSON)
+    rather than breaking the output."""
+    print(json.dumps(data, ensure_ascii=False).encode("utf-8", "backslashreplace").decode())
+
+
+def _paths_exist(command: str, paths: list[str]) -> None:
+    """Refuse a path that is not there at all (a typo) before anything is taken in; a link
+    to nothing is there, and becomes a dead letter like any file that cannot be read."""
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:
+        sys.exit(f"ungpho {command}: không có tệp / no such file: {', '.join(missing)}")
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:  # a link to nothing, gone: the door says so
+        return 0
+
+
+def _exit_code(rejected: list, dead_letters: list) -> int:
+    return EXIT_DEAD_LETTERS if dead_letters else EXIT_REJECTED if rejected else 0
 
 
 def _console():
@@ -53,12 +90,31 @@ def _print_summary(summary) -> None:
           f"{summary.files_skipped})")
     print(f"Lưu / stored: {summary.stored}   trùng / duplicates: {summary.duplicates}   "
           f"loại / rejected lines: {len(summary.rejected)}")
-    for row in summary.rejected[:50]:
-        print(f"  {row['file']}:{row['line']}: {row['field']}: {row['reason']}")
-    if len(summary.rejected) > 50:
-        print(f"  … {len(summary.rejected) - 50} more (--json lists all)")
+    _print_rejected(summary.rejected)
+    if summary.files_vanished:
+        print(f"Tệp biến mất trước khi đọc / files gone before they were read: "
+              f"{summary.files_vanished}")
+    _print_dead_letters(summary.dead_letters)
     if summary.incidents_opened:
         print(f"Báo cáo sự cố mới / new incident reports: {summary.incidents_opened}")
+
+
+def _print_rejected(rows: list[dict]) -> None:
+    for row in rows[:50]:
+        print(printable_text(f"  {row['file']}:{row['line']}: {row['field']}: {row['reason']}",
+                             one_line=True))
+    if len(rows) > 50:
+        print(f"  … {len(rows) - 50} more (--json lists all)")
+
+
+def _print_dead_letters(rows: list[dict]) -> None:
+    if not rows:
+        return
+    print(f"Tệp không nhập được / files not taken in: {len(rows)} — thư lỗi / dead letters "
+          f"(ungpho deadletters show ID; sửa rồi / fix, then: ungpho deadletters retry ID)")
+    for row in rows:
+        print(printable_text(f"  {row['file']}:{row['line']}: {row['field']}: {row['reason']} "
+                             f"[#{row['letter']}]", one_line=True))
 
 
 def cmd_simulate(args) -> int:
@@ -168,45 +224,37 @@ def cmd_stations_export(args) -> int:
 
 
 def cmd_eurdep_import(args) -> int:
-    from pathlib import Path
-
     from ungpho.audit.services import Actor
     from ungpho.cli import _require_database
-    from ungpho.monitoring.eurdep_io import eurdep_import
+    from ungpho.monitoring.eurdep_io import eurdep_file_import
 
-    paths = [Path(p) for p in args.files]
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        sys.exit(f"ungpho eurdep import: không có tệp / no such file: {', '.join(missing)}")
+    _paths_exist("eurdep import", args.files)
     _require_database()
-    total = {"files": len(paths), "stored": 0, "duplicates": 0, "rejected": [],
-             "unknown_localities": [], "incidents_opened": []}
-    for path in paths:
-        # A stray byte in a foreign station name must not cost the file its dose rates.
-        with path.open(encoding="utf-8", errors="replace") as stream:
-            summary = eurdep_import(stream, source=str(path),
-                                    by=Actor("system", "cli:eurdep import"))
+    total = {"files": len(args.files), "stored": 0, "duplicates": 0, "rejected": [],
+             "unknown_localities": [], "incidents_opened": [], "dead_letters": []}
+    for path in args.files:
+        summary = eurdep_file_import(path, by=Actor("system", "cli:eurdep import"))
         total["stored"] += summary["stored"]
         total["duplicates"] += summary["duplicates"]
-        total["rejected"] += [{"file": str(path), **row} for row in summary["rejected"]]
+        total["rejected"] += [{"file": path, **row} for row in summary["rejected"]]
         total["unknown_localities"] = sorted({*total["unknown_localities"],
                                               *summary["unknown_localities"]})
         total["incidents_opened"] += summary["incidents_opened"]
+        if summary["dead_letter"] is not None:
+            total["dead_letters"].append({"file": path, **summary["dead_letter"]})
     if args.json:
-        print(json.dumps(total, ensure_ascii=False))
-        return 0
+        _print_json(total)
+        return _exit_code(total["rejected"], total["dead_letters"])
     print(f"Tệp / files: {total['files']}   lưu / stored: {total['stored']}   trùng / "
           f"duplicates: {total['duplicates']}   loại / rejected: {len(total['rejected'])}")
     if total["unknown_localities"]:
         print("Địa điểm không có trạm / localities without a station: "
               + ", ".join(total["unknown_localities"]))
-    for row in total["rejected"][:50]:
-        print(f"  {row['file']}:{row['line']}: {row['field']}: {row['reason']}")
-    if len(total["rejected"]) > 50:
-        print(f"  … {len(total['rejected']) - 50} more (--json lists all)")
+    _print_rejected(total["rejected"])
+    _print_dead_letters(total["dead_letters"])
     if total["incidents_opened"]:
         print(f"Báo cáo sự cố mới / new incident reports: {total['incidents_opened']}")
-    return 0
+    return _exit_code(total["rejected"], total["dead_letters"])
 
 
 def cmd_eurdep_export(args) -> int:
@@ -273,6 +321,7 @@ def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
                                   "station data files")
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="tệp hoặc thư mục (đệ quy) / files or folders (recursive)")
+    p.epilog = EXIT_CODES
     _add_json(p)
     p = add("simulate", cmd_simulate, "Mô phỏng số liệu trạm quan trắc (demo, đo hiệu năng) / "
                                       "simulate station traffic (demo, benchmarks)")
@@ -328,6 +377,7 @@ def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
     p = eurdep_sub.add_parser("import", help=text, description=text)
     p.set_defaults(func=cmd_eurdep_import)
     p.add_argument("files", nargs="+", metavar="FILE", help="tệp EURDEP / EURDEP files")
+    p.epilog = EXIT_CODES
     _add_json(p)
     text = ("Xuất suất liều gamma hợp lệ của trạm phóng xạ dạng EURDEP 2.1 / export the valid "
             "gamma dose rates of radiation stations as EURDEP 2.1")

@@ -23,7 +23,7 @@ from ungpho.alerts.services import outbox_send_due
 from ungpho.audit.anchoring import audit_anchor
 from ungpho.faults.services import step_failed, step_recovered
 from ungpho.incidents.deadlines import deadlines_process
-from ungpho.monitoring.files import drop_folder_pass
+from ungpho.monitoring.drop_folder import drop_folder_pass
 from ungpho.monitoring.national import national_limits_check
 from ungpho.monitoring.services import station_states_refresh
 from ungpho.preparedness.trackers import trackers_silence_check

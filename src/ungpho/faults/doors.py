@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from django.db import connection
 from django.db.models import F
 
 from ungpho.core.validate import storable_text
@@ -49,3 +50,24 @@ def deadletter_retry(letter: DeadLetter) -> tuple[bool, str]:
     DeadLetter.objects.filter(pk=letter.pk).update(
         attempts=F("attempts") + 1, last_attempt_at=now, resolved_at=now, resolution=resolution)
     return True, resolution
+
+
+def database_at_fault(error: BaseException) -> bool:
+    """Whether a failure is the database's rather than the input's: down, unreachable,
+    locked, timed out, a deadlock. Such an input is not dead: the door leaves it where it is
+    (a file in its folder, an MQTT message unacknowledged) for the next attempt. Anything
+    else (a value or a text the database refuses, a parser's surprise) is the input's."""
+    import sqlite3
+
+    from django.db import InterfaceError, OperationalError
+
+    kinds: tuple = (OperationalError, InterfaceError, sqlite3.OperationalError,
+                    sqlite3.InterfaceError)
+    try:
+        import psycopg  # raw COPY raises psycopg's own errors, not Django's
+
+        kinds += (psycopg.OperationalError, psycopg.InterfaceError)
+    except ImportError:  # PostgreSQL is optional
+        pass
+    return isinstance(error, kinds) or (connection.connection is not None
+                                        and not connection.is_usable())

@@ -65,6 +65,8 @@ class StepHealth(models.Model):
     failing = models.BooleanField(_("failing"), default=False)
     consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
     total_failures = models.PositiveBigIntegerField(_("failures in all"), default=0)
+    #: The first failure of the current run of failures (`ungpho check`: failing since).
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     last_failed_at = models.DateTimeField(_("last failed at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     last_worker = models.CharField(_("worker"), max_length=120, blank=True)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from ungpho.audit.services import audit_record
 from ungpho.core.validate import storable_text
 from ungpho.faults.models import DeadLetter, StepHealth
 
@@ -28,13 +29,16 @@ REASON_CHARS = 4000
 
 
 def deadletter_keep(*, door: str, source: str, payload: bytes | None, reason: str,
-                    field: str = "", at: dt.datetime | None = None) -> DeadLetter:
+                    field: str = "", at: dt.datetime | None = None,
+                    size_bytes: int | None = None, sha256: str | None = None) -> DeadLetter:
     """Keep one input the door could not read or store, in its own transaction (call it
     outside the transaction that failed). The same input from the same door and source,
-    while its letter is open, counts as received again."""
+    while its letter is open, counts as received again. A door that hands over only the
+    beginning of a large input (a file) gives the whole one's ``size_bytes`` and ``sha256``."""
     at = at or dt.datetime.now(dt.UTC)
-    payload = payload or b""
-    digest = hashlib.sha256(payload).hexdigest()
+    data = payload or b""  # None: the door could not read it (a payload of None is kept)
+    digest = sha256 or hashlib.sha256(data).hexdigest()
+    size = max(size_bytes or 0, len(data))
     source = storable_text(source, max_chars=_SOURCE_CHARS)
     reason = storable_text(reason, max_chars=REASON_CHARS)
     field = storable_text(field, max_chars=_FIELD_CHARS)
@@ -50,8 +54,9 @@ def deadletter_keep(*, door: str, source: str, payload: bytes | None, reason: st
             letter = seen
         else:
             letter = DeadLetter.objects.create(
-                door=door, source=source, payload=payload[:limit], size_bytes=len(payload),
-                truncated=len(payload) > limit, sha256=digest, field=field, reason=reason,
+                door=door, source=source, payload=None if payload is None else data[:limit],
+                size_bytes=size, truncated=size > limit, sha256=digest, field=field,
+                reason=reason,
                 received_at=at, last_received_at=at)
     log.warning("dead letter #%s (%s %s): %s%s", letter.pk, door, source,
                 f"{field}: " if field else "", reason)
@@ -65,6 +70,8 @@ def step_failed(*, name: str, worker: str, error: BaseException) -> None:
     now = dt.datetime.now(dt.UTC)
     with transaction.atomic():
         health, _ = StepHealth.objects.select_for_update().get_or_create(name=name)
+        if not health.failing:
+            health.failing_since = now
         health.failing = True
         health.consecutive_failures += 1
         health.total_failures += 1
@@ -76,3 +83,24 @@ def step_recovered(*, name: str) -> None:
     """The step ran after failing: it is healthy again (its history stays)."""
     StepHealth.objects.filter(name=name, failing=True).update(
         failing=False, consecutive_failures=0, recovered_at=dt.datetime.now(dt.UTC))
+
+
+class AlreadyResolved(Exception):
+    """The letter was resolved before (by a retry or by hand)."""
+
+
+def deadletter_resolve(*, letter: DeadLetter, note: str, by) -> DeadLetter:
+    """Close a letter by hand (the input was sent again by other means, or is not worth
+    keeping), with the administrator's note; audited. AlreadyResolved if it is closed."""
+    now = dt.datetime.now(dt.UTC)
+    resolution = storable_text(f"by hand: {note}".strip(), max_chars=500)
+    with transaction.atomic():
+        if not DeadLetter.objects.filter(pk=letter.pk, resolved_at__isnull=True).update(
+                resolved_at=now, resolution=resolution):
+            raise AlreadyResolved(letter.pk)
+        audit_record(by=by, action="deadletter.resolve", object_type="faults.deadletter",
+                     object_id=str(letter.pk), after={"resolution": resolution,
+                                                      "door": letter.door,
+                                                      "source": letter.source})
+    letter.resolved_at, letter.resolution = now, resolution
+    return letter

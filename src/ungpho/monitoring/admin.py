@@ -30,19 +30,7 @@ from ungpho.monitoring.registry_export import (
 )
 from ungpho.monitoring.registry_import import point_province
 from ungpho.monitoring.services import mapping_set, station_upsert, threshold_set
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View only: what the pipeline wrote stays as it wrote it."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from ungpho.read_only_admin import ReadOnlyAdmin  # what the pipeline wrote stays as written
 
 
 class StationForm(forms.ModelForm):

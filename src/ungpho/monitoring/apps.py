@@ -7,7 +7,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Quan trắc / Monitoring"
 
     def ready(self):
+        from ungpho.monitoring.letters import doors_register
+
         post_migrate.connect(_parameters_sync_on_migrate, sender=self)
+        doors_register()
 
 
 def _parameters_sync_on_migrate(sender, using="default", **kwargs):

@@ -34,6 +34,8 @@ Readings (where the sources are silent):
   the HTTP door's are: each receipt is recorded.
 - The input lines are held in memory, to keep the text of rejected lines: a EURDEP message
   covers about an hour and is small.
+- A file that cannot be read, or whose values the database refuses as a whole, is a dead
+  letter (door ``eurdep``, ``ungpho deadletters``) and the next file is taken in.
 - Export: GammaDR readings of radiation stations with ``flags & DISQUALIFYING == 0``, observed
   in ``since <= t < until``; times lose their sub-second part; station names lose ``\\ ; "``
   and control characters, which EURDEP cannot carry; VALIDATED is written ``-``; ORIGINATOR
@@ -43,6 +45,8 @@ Readings (where the sources are silent):
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import TextIO
@@ -58,6 +62,10 @@ from ungpho.core.formats.eurdep import (
     parse_eurdep,
 )
 from ungpho.core.monitoring.qc import DISQUALIFYING
+from ungpho.faults.doors import database_at_fault
+from ungpho.faults.models import DeadLetter
+from ungpho.faults.services import deadletter_keep
+from ungpho.monitoring.file_open import Unreadable, open_following, unreadable_reason
 from ungpho.monitoring.models import Parameter, Reading, RejectedLine, Station
 from ungpho.monitoring.pipeline import Ingestor, RawItem
 
@@ -72,6 +80,47 @@ ERR_NUCLIDE = ("{nuclide!r} is not {gamma} (total gamma): only ambient gamma dos
 ERR_UNKNOWN_STATION = "station: no radiation station {code!r} (or not in your scope)"
 
 _NOT_IN_EURDEP = re.compile(r'[\\;"\x00-\x1f\x7f]')
+ERR_GONE = "the file went away before it was read"
+
+
+def eurdep_file_import(path: str, *, by=None,
+                       door: str | None = DeadLetter.Door.EURDEP) -> dict:
+    """``eurdep_import`` of one file, named by its path (``ungpho eurdep import``), whose
+    failure costs no other file: a file that cannot be read, or that the database refuses,
+    is kept as a dead letter of ``door`` (None: only reported, as a retry wants), named in the
+    summary's ``dead_letter`` (line, field, reason, letter id; None when all went in). A
+    failure of the database itself propagates."""
+    try:
+        with os.fdopen(open_following(path), "rb") as stream:
+            data = stream.read()
+    except (OSError, Unreadable) as error:
+        reason = str(error) if isinstance(error, Unreadable) else (
+            unreadable_reason(path, error) or ERR_GONE)
+        return _dead(path, None, reason, door)
+    return eurdep_bytes_import(data, source=path, by=by, door=door)
+
+
+def eurdep_bytes_import(data: bytes, *, source: str, by=None,
+                        door: str | None = DeadLetter.Door.EURDEP) -> dict:
+    """``eurdep_file_import`` of a file's bytes (a dead letter's payload)."""
+    # A stray byte in a foreign station name must not cost the file its dose rates.
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace")
+    try:
+        summary = eurdep_import(lines, source=source, by=by)
+    except Exception as error:
+        if database_at_fault(error):
+            raise
+        return _dead(source, data, f"cannot be stored: {str(error) or type(error).__name__}", door)
+    return {**summary, "dead_letter": None}
+
+
+def _dead(source: str, data: bytes | None, reason: str, door: str | None) -> dict:
+    letter = None if door is None else deadletter_keep(
+        door=door, source=os.path.abspath(source), payload=data, reason=reason,
+        field="file").pk
+    return {"stored": 0, "duplicates": 0, "rejected": [], "unknown_localities": [],
+            "incidents_opened": [], "dead_letter": {"line": 0, "field": "file",
+                                                    "reason": reason, "letter": letter}}
 
 
 def eurdep_import(lines: Iterable[str], *, source: str, by=None) -> dict:

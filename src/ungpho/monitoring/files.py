@@ -7,6 +7,16 @@ the same transaction, so a worker killed mid-file resumes after the last committ
 a file taken in before is skipped whole. Files are streamed line by line, so a backlog of any
 size runs in constant memory. A file whose name names no station is kept, with its reason, as
 a rejection.
+
+No file stops the door or costs the others theirs. A file that cannot be opened (a link in
+the drop folder, a FIFO, no permission: ``file_open``) or whose name is not UTF-8, and a file
+whose lines the database refuses, becomes a dead letter (``faults``: its path, its bytes up to
+the limit, the line and field at fault, the reason) and the others are taken in; the drop
+folder moves it aside. Files share transactions for speed, so a transaction that fails is
+taken again file by file (``_FilesRun._isolate``): the price of a bad file is paid only when
+there is one. A file gone before it was read (renamed away by the FTP server) is not there
+and needs no letter. A failure of the database itself (down, locked) is no file's fault: it
+propagates, and the files stay for the next pass.
 """
 
 from __future__ import annotations
@@ -15,16 +25,15 @@ import datetime as dt
 import gc
 import hashlib
 import io
+import logging
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from ungpho.core.formats.station_file import (
     LineRejection,
@@ -33,53 +42,66 @@ from ungpho.core.formats.station_file import (
     parse_lines,
     read_station_file,
 )
-from ungpho.monitoring.models import IngestFile, Reading, RejectedLine, Station
-from ungpho.monitoring.pipeline import FlushResult, Ingestor, Rejected
-from ungpho.monitoring.store import (
-    COPY_ESCAPES,
-    COPY_NULL,
-    TimeText,
-    pg_time,
-    sqlite_insert,
-    sqlite_time,
+from ungpho.faults.doors import database_at_fault
+from ungpho.faults.models import DeadLetter
+from ungpho.faults.services import deadletter_keep
+from ungpho.monitoring.file_open import (
+    ERR_NAME,
+    Beneath,
+    Outside,
+    Unreadable,
+    file_head,
+    open_following,
+    unreadable_reason,
 )
+from ungpho.monitoring.file_records import (
+    ACTIVE,
+    DONE,
+    NAME_CHARS,
+    FileRecord,
+    progress_save,
+    record_reject_whole,
+    records_insert,
+    records_known,
+)
+from ungpho.monitoring.models import Reading, Station
+from ungpho.monitoring.pipeline import FlushResult, Ingestor, Rejected
+
+log = logging.getLogger(__name__)
 
 ERR_NO_STATION = ("no station sends files as {prefix!r}: register its file prefix or a "
                   "station with code {code!r}")
-_DONE = IngestFile.Status.DONE.value  # a plain str: the enum's comparisons cost per file
-_NAME_CHARS = IngestFile._meta.get_field("name").max_length
-#: A file still being written by the FTP server is left for the next pass.
-SETTLE_S = 2.0
-
-
-@dataclass
-class FileOutcome:
-    path: str
-    stored: int = 0
-    duplicates: int = 0
-    rejected: list[dict] = field(default_factory=list)
-    skipped: bool = False  # taken in before, whole
-
-
 @dataclass
 class FilesSummary:
     files: int = 0
     files_skipped: int = 0
+    files_vanished: int = 0  # listed, then gone before they were read
     stored: int = 0
     duplicates: int = 0
     incidents_opened: list[int] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    #: Files that could not be read or stored: file, line, field, reason, and the id of the
+    #: dead letter kept (None when the run keeps none: a retry).
+    dead_letters: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"files": self.files, "files_skipped": self.files_skipped,
-                "stored": self.stored, "duplicates": self.duplicates,
-                "incidents_opened": self.incidents_opened, "rejected": self.rejected}
+                "files_vanished": self.files_vanished, "stored": self.stored,
+                "duplicates": self.duplicates, "incidents_opened": self.incidents_opened,
+                "rejected": self.rejected, "dead_letters": self.dead_letters}
+
+    def add(self, other: FilesSummary) -> None:
+        """Count in what another run took in of the same files (``_FilesRun._isolate``)."""
+        self.stored += other.stored
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        self.incidents_opened += other.incidents_opened
 
 
 def station_files(paths: Iterable[str | Path]) -> Iterator[str]:
     """The .txt files named, or found (recursively, sorted) in the folders named; any
     layout (``yyyy/MM/dd/`` or flat). Paths as text: a ``Path`` per small file costs more
-    than parsing it."""
+    than parsing it. Links to folders are not walked into."""
     for raw in paths:
         path = os.fspath(raw)
         if os.path.isdir(path):
@@ -99,18 +121,19 @@ SMALL_FILE_BYTES = 64 * 1024
 READ_WHOLE_BYTES = 8 * 1024 * 1024
 
 
-def _keyed(path: str) -> tuple[str, int, str, bytes | None]:
+def _keyed(path: str, opener: Callable[[str], int]) -> tuple[str, int, str, bytes | None]:
     """Name (whole), size, hash and — for a small file — its content, read once. The hash is the
     SHA-256 of the file's name and content: the same readings re-sent under the same name are
     the same file; another station's file with equal content is not."""
     name = os.path.basename(path)
-    fd = os.open(path, os.O_RDONLY)  # not open(): its buffered file object costs twice
+    name_bytes = name.encode()  # UnicodeEncodeError: a name that is not UTF-8
+    fd = opener(path)  # a descriptor, not open(): its buffered file object costs twice
     try:
         content = os.read(fd, SMALL_FILE_BYTES + 1)
         while len(content) <= SMALL_FILE_BYTES and (more := os.read(
                 fd, SMALL_FILE_BYTES + 1 - len(content))):  # a short read is not the end
             content += more
-        digest = hashlib.sha256(name.encode() + b"\0" + content)
+        digest = hashlib.sha256(name_bytes + b"\0" + content)
         if len(content) <= SMALL_FILE_BYTES:
             return name, len(content), digest.hexdigest(), content
         size = len(content)
@@ -123,56 +146,23 @@ def _keyed(path: str) -> tuple[str, int, str, bytes | None]:
 
 
 @dataclass(slots=True)
-class _File:
-    """A file's row of ``IngestFile`` while it is being taken in: a plain object, because a
-    model instance per small file costs more than the file's readings."""
+class _Pending:
+    """A file with lines in the open transaction, and what is needed to take it again alone
+    should the transaction fail: its content (None: read it again) and its record's state
+    when the transaction began."""
 
-    sha256: str
-    name: str
+    record: FileRecord
     path: str
-    size_bytes: int
-    started_at: dt.datetime
-    status: str = IngestFile.Status.ACTIVE
-    station_id: int | None = None
-    byte_offset: int = 0
-    line_no: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    finished_at: dt.datetime | None = None
-    pk: int | None = None
+    name: str
+    content: bytes | None
+    results: list[FlushResult]
+    before: tuple
 
-
-_FIELDS = ("sha256", "name", "path", "size_bytes", "started_at", "status", "station_id",
-           "byte_offset", "line_no", "stored", "duplicates", "rejected", "finished_at", "id")
-
-
-def _known_files(names: list[str]) -> dict[str, _File]:
-    """Records of files with these names, by hash (a name may have several): one plain
-    statement on the key's first column, since the ORM's preparation of each name costs
-    more than its lookup. PostgreSQL gets the names as one array, which it plans in half
-    the time of as many parameters."""
-    if connection.vendor == "postgresql":
-        where, params = "name = ANY(%s)", [names]
-    else:
-        where, params = f"name IN ({', '.join(['%s'] * len(names))})", names
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(_FIELDS)} FROM {IngestFile._meta.db_table} "
-                       f"WHERE {where}", params)
-        rows = cursor.fetchall()
-    known = {}
-    for row in rows:
-        record = known[row[0]] = _File(*row)
-        record.started_at, record.finished_at = map(_aware, (row[4], row[12]))
-    return known
-
-
-def _aware(moment: dt.datetime | str | None) -> dt.datetime | None:
-    """A time as read by plain SQL: SQLite gives Django's text (naive UTC), PostgreSQL an
-    aware datetime."""
-    if isinstance(moment, str):
-        return dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
-    return moment
+    def restore(self) -> None:
+        record = self.record
+        record.byte_offset, record.line_no, record.stored, record.duplicates, \
+            record.rejected, record.pk = self.before
+        record.status, record.finished_at = ACTIVE, None  # a done file is never pending
 
 
 class _Stations:
@@ -197,20 +187,45 @@ GROUP_FILES = 2000
 
 def files_ingest(paths: Iterable[str | Path], *, chunk_rows: int | None = None,
                  on_file: Callable[[str, int], None] | None = None,
-                 after_commit: Callable[[list[str]], None] | None = None) -> FilesSummary:
+                 after_commit: Callable[[list[str]], None] | None = None,
+                 door: str | None = DeadLetter.Door.CLI,
+                 beneath: str | Path | None = None,
+                 on_dead: Callable[[str], None] | None = None) -> FilesSummary:
     """Ingest station files; ``on_file(path, size)`` is called as each is read (progress),
-    ``after_commit(paths)`` with the files completed by each committed transaction."""
-    run = _FilesRun(chunk_rows or settings.INGEST_CHUNK, after_commit)
-    group: list[str] = []
-    for path in station_files(paths):
-        group.append(path)
-        if len(group) == GROUP_FILES:
-            with _collector_paused():
-                run.group(group, on_file)
-            group = []
-    with _collector_paused():
-        run.group(group, on_file)
-        run.commit()
+    ``after_commit(paths)`` with the files completed by each committed transaction.
+
+    A file that cannot be read or stored is kept as a dead letter of ``door`` (None: none is
+    kept, the file is only reported, as a retry wants) and ``on_dead(path)`` is called once
+    its letter is kept. Files below ``beneath`` are opened without following any link
+    (``file_open.Beneath``: the drop folder); others as any command opens them."""
+    opener = Beneath(beneath) if beneath is not None else open_following
+    run = _FilesRun(chunk_rows or settings.INGEST_CHUNK, after_commit, door=door,
+                    opener=opener, on_dead=on_dead)
+    try:
+        group: list[str] = []
+        for path in station_files(paths):
+            group.append(path)
+            if len(group) == GROUP_FILES:
+                with _collector_paused():
+                    run.group(group, on_file)
+                group = []
+        with _collector_paused():
+            run.group(group, on_file)
+            run.commit()
+    finally:
+        if isinstance(opener, Beneath):
+            opener.close()
+    return run.summary
+
+
+def file_bytes_ingest(*, path: str, content: bytes, door: str | None = None) -> FilesSummary:
+    """Ingest one station file held in memory as if it had been read at ``path`` (a dead
+    letter's payload: ``monitoring.letters``)."""
+    name = os.path.basename(path)
+    run = _FilesRun(settings.INGEST_CHUNK, None, door=door, opener=open_following)
+    digest = hashlib.sha256(name.encode() + b"\0" + content).hexdigest()
+    run.take([(path, name, len(content), digest, content)], None)
+    run.commit()
     return run.summary
 
 
@@ -229,58 +244,99 @@ def _collector_paused():
             gc.enable()
 
 
+class _Undo(Exception):
+    """Rolls back a trial write (``_FilesRun._fails``)."""
+
+
 class _FilesRun:
     """Queues files' lines into one ingestor and commits every ``chunk_rows`` lines, with
-    each file's progress saved in the transaction that holds its lines."""
+    each file's progress saved in the transaction that holds its lines. ``alone``: a run of
+    one file, taken again after its shared transaction failed; it raises what it cannot
+    store, for the run that started it to set the file aside."""
 
-    def __init__(self, chunk_rows: int, after_commit):
+    def __init__(self, chunk_rows: int, after_commit, *, door: str | None, opener,
+                 on_dead=None, stations: _Stations | None = None, alone: bool = False):
         self.chunk_rows = chunk_rows
         self.after_commit = after_commit
+        self.door, self.open, self.on_dead, self.alone = door, opener, on_dead, alone
         self.summary = FilesSummary()
-        self.stations = _Stations()
+        self.stations = stations or _Stations()
         self.ingestor = Ingestor()
-        # Files with lines in the pending transaction: sha → (record, path, results).
-        self.pending: dict[str, tuple[_File, str, list[FlushResult]]] = {}
+        # Files with lines in the pending transaction, by hash.
+        self.pending: dict[str, _Pending] = {}
         self.completed: list[str] = []
 
     def group(self, paths: list[str], on_file) -> None:
         if not paths:
             return
         self.commit()
-        hashed = [(path, *_keyed(path)) for path in paths]
+        hashed = []
+        for path in paths:
+            try:
+                hashed.append((path, *_keyed(path, self.open)))
+            except (OSError, Unreadable, Outside, UnicodeEncodeError) as error:
+                self._unopened(path, error)
+        self.take(hashed, on_file)
+
+    def take(self, hashed: list[tuple[str, str, int, str, bytes | None]], on_file) -> None:
+        """Take in files read for their key: (path, name, size, hash, content or None)."""
+        if not hashed:
+            return
         seen_at = dt.datetime.now(dt.UTC)  # of the group: a clock read per file costs
-        known = _known_files([name[:_NAME_CHARS] for _, name, _, _, _ in hashed])
+        known = records_known([name[:NAME_CHARS] for _, name, _, _, _ in hashed])
         for path, name, size, sha, content in hashed:
             if on_file is not None:
                 on_file(path, size)
             record = known.get(sha)
             if record is None:
-                record = known[sha] = _File(sha, name[:_NAME_CHARS], path[:500], size, seen_at)
+                record = known[sha] = FileRecord(sha, name[:NAME_CHARS], path[:500], size, seen_at)
             self.file(path, name, record, content)
 
-    def file(self, path: str, name: str, record: _File, content: bytes | None) -> None:
+    def _unopened(self, path: str, error: Exception) -> None:
+        if isinstance(error, Outside):  # a folder swapped for a link since the listing
+            log.warning("%s: not read, not moved: %s", path, error)
+            self.summary.files_vanished += 1
+        elif isinstance(error, UnicodeEncodeError):
+            self._dead(path, ERR_NAME, content=None)
+        elif isinstance(error, Unreadable):
+            self._dead(path, str(error), content=None)
+        elif (reason := unreadable_reason(path, error)) is not None:
+            self._dead(path, reason, content=None)
+        else:
+            self.summary.files_vanished += 1
+
+    def file(self, path: str, name: str, record: FileRecord, content: bytes | None) -> None:
         self.summary.files += 1
-        if record.status == _DONE:  # taken in whole before
+        if record.status == DONE:  # taken in whole before
             self.summary.files_skipped += 1
             self.summary.duplicates += record.stored + record.duplicates
         else:
-            station, problem = _file_station(name, self.stations)
-            if problem is not None:
-                _reject_whole(record, problem)
-                self.summary.rejected.append(_rejection_row(path, problem))
-            else:
-                self._lines(path, record, station, content)
+            try:
+                station, problem = _file_station(name, self.stations)
+                if problem is not None:
+                    record_reject_whole(record, problem)
+                    self.summary.rejected.append(_rejection_row(path, problem))
+                elif not self._lines(path, name, record, station, content):
+                    return  # its transaction failed and it was taken again alone
+            except Exception as error:
+                if self.alone or database_at_fault(error):
+                    raise
+                self._failed(path, name, content, error)
+                return
         self.completed.append(path)
         if self.ingestor.pending >= self.chunk_rows:
             self.commit()
 
-    def _lines(self, path: str, record: _File, station: Station,
-               content: bytes | None) -> None:
+    def _lines(self, path: str, name: str, record: FileRecord, station: Station,
+               content: bytes | None) -> bool:
+        """Queue the file's lines, committing every ``chunk_rows``; False if one of those
+        commits failed, and the file was therefore taken again alone (``_isolate``)."""
         record.station_id = station.id
         if content is None and record.size_bytes <= READ_WHOLE_BYTES:
-            with open(path, "rb") as whole:
+            with os.fdopen(self.open(path), "rb") as whole:
                 content = whole.read()
-        with io.BytesIO(content) if content is not None else open(path, "rb") as stream:
+        with io.BytesIO(content) if content is not None else os.fdopen(
+                self.open(path), "rb") as stream:
             stream.seek(record.byte_offset)
             if record.byte_offset and record.byte_offset >= record.size_bytes:
                 lines: Iterable = ()
@@ -295,10 +351,12 @@ class _FilesRun:
                     bad = [Rejected(line.line_no, line.field, line.reason, line.text)
                            for line in lines if line.__class__ is LineRejection] \
                         if len(good) < len(lines) else []
-                    record.status = _DONE
-                    self._queue(record, station, path, good, bad, len(content),
+                    record.status = DONE
+                    self._queue(record, station, path, name, content, good, bad, len(content),
                                 lines[-1].line_no if lines else record.line_no)
-                    return
+                    return True
+                stream.seek(record.byte_offset)  # again, so that tell() follows the lines
+                lines = parse_lines(stream, first_line_no=record.line_no + 1)
             items: list = []
             rejected: list[Rejected] = []
             last, room = record.line_no, self.chunk_rows
@@ -310,101 +368,163 @@ class _FilesRun:
                     items.append(line)  # FileLine has RawItem's fields, in RawItem's order
                 room -= 1
                 if not room:
-                    self._queue(record, station, path, items, rejected, stream.tell(), last)
+                    self._queue(record, station, path, name, content, items, rejected,
+                                stream.tell(), last)
                     items, rejected, room = [], [], self.chunk_rows
-                    self.commit()
-            record.status = _DONE
-            self._queue(record, station, path, items, rejected, stream.tell(), last)
+                    if not self.commit():
+                        return False
+            record.status = DONE
+            self._queue(record, station, path, name, content, items, rejected, stream.tell(),
+                        last)
+        return True
 
-    def _queue(self, record, station, path, items, rejected, offset: int, line_no: int) -> None:
+    def _queue(self, record, station, path, name, content, items, rejected, offset: int,
+               line_no: int) -> None:
         result = self.ingestor.add(station=station, items=items, via=Reading.Via.FILE,
                                    source=path, rejected=rejected, file=record)
-        record.byte_offset, record.line_no = offset, line_no
         entry = self.pending.get(record.sha256)
         if entry is None:
-            entry = self.pending[record.sha256] = (record, path, [])
-        entry[2].append(result)
+            entry = self.pending[record.sha256] = _Pending(
+                record, path, name, content, [], (record.byte_offset, record.line_no,
+                                                  record.stored, record.duplicates,
+                                                  record.rejected, record.pk))
+        entry.results.append(result)
+        record.byte_offset, record.line_no = offset, line_no
 
     def _record_progress(self) -> None:
         committed_at = dt.datetime.now(dt.UTC)  # a file is finished when its last lines commit
-        for record, _, results in self.pending.values():
-            if record.status == _DONE:
+        for entry in self.pending.values():
+            record = entry.record
+            if record.status == DONE:
                 record.finished_at = committed_at
-            for result in results:
+            for result in entry.results:
                 record.stored += result.stored
                 record.duplicates += result.duplicates
                 record.rejected += len(result.rejected)
-        records = [record for record, _, _ in self.pending.values()]
-        _records_insert([r for r in records if r.pk is None])
-        _progress_save([r for r in records if r.pk is not None])
+        records = [entry.record for entry in self.pending.values()]
+        records_insert([r for r in records if r.pk is None])
+        progress_save([r for r in records if r.pk is not None])
 
-    def commit(self) -> None:
-        flushed = self.ingestor.flush(before_commit=self._record_progress)
+    def commit(self) -> bool:
+        """Write the pending transaction; False if it failed on a file's content and its
+        files were taken again one by one instead."""
+        try:
+            flushed = self.ingestor.flush(before_commit=self._record_progress)
+        except Exception as error:
+            if self.alone or database_at_fault(error):
+                raise
+            log.warning("a transaction of %d files failed (%s): taking them one by one",
+                        len(self.pending), error)
+            self._isolate()
+            return False
         if flushed.rejected:
-            for _, path, results in self.pending.values():
-                self.summary.rejected += [_rejection_row(path, r) for result in results
-                                          for r in result.rejected]
+            for entry in self.pending.values():
+                self.summary.rejected += [_rejection_row(entry.path, r)
+                                          for result in entry.results for r in result.rejected]
         self.pending.clear()
         self.summary.stored += flushed.stored
         self.summary.duplicates += flushed.duplicates
         self.summary.incidents_opened += flushed.incidents_opened
+        self._completed()
+        return True
+
+    def _completed(self) -> None:
         if self.after_commit is not None and self.completed:
             self.after_commit(list(self.completed))
         self.completed.clear()
 
+    def _isolate(self) -> None:
+        """The pending transaction failed and was rolled back: take each of its files again
+        in a transaction of its own, from where the failed one began, so that only the file
+        at fault is set aside. Runs only after a failure: the shared transactions stay."""
+        failed, self.pending = list(self.pending.values()), {}
+        set_aside = set()
+        for entry in failed:
+            entry.restore()
+            alone = _FilesRun(self.chunk_rows, None, door=None, opener=self.open,
+                              stations=self.stations, alone=True)
+            try:
+                alone.file(entry.path, entry.name, entry.record, entry.content)
+                alone.commit()
+            except Exception as error:
+                if database_at_fault(error):
+                    raise
+                entry.restore()  # what the failed transaction wrote into it is undone
+                self._failed(entry.path, entry.name, entry.content, error)
+                set_aside.add(entry.path)
+                continue
+            self.summary.add(alone.summary)
+            if entry.path not in self.completed:
+                self.completed.append(entry.path)
+        if set_aside:
+            self.completed = [path for path in self.completed if path not in set_aside]
+        self._completed()
 
-_PROGRESS = ("status", "station_id", "byte_offset", "line_no", "stored", "duplicates",
-             "rejected", "finished_at")
+    def _failed(self, path: str, name: str, content: bytes | None, error: Exception) -> None:
+        """A file that could not be read or stored, the others going on: a dead letter."""
+        if isinstance(error, FileNotFoundError):  # gone while it was read
+            self.summary.files_vanished += 1
+            return
+        if isinstance(error, OSError):
+            self._dead(path, f"cannot be read: {error.strerror or error}", content=content)
+            return
+        line, field_name = self._culprit(name, content)
+        self._dead(path, f"cannot be stored: {str(error) or type(error).__name__}",
+                   content=content, line=line, field_name=field_name)
 
+    def _culprit(self, name: str, content: bytes | None) -> tuple[int, str]:
+        """The line (and its field) the database refuses, found by halving the file's lines,
+        each half tried in a transaction that is rolled back; (0, "file") when the file is
+        not held in memory or no line fails on its own."""
+        station, _ = _file_station(name, self.stations)
+        if content is None or station is None:
+            return 0, "file"
+        lines = list(parse_lines(io.BytesIO(content)))
+        while len(lines) > 1:
+            half = len(lines) // 2
+            lines = lines[:half] if self._fails(station, lines[:half]) else lines[half:]
+        if not lines or not self._fails(station, lines):
+            return 0, "file"
+        line = lines[0]
+        return line.line_no, line.field if line.__class__ is LineRejection else "line"
 
-_COLUMNS = ("sha256", "name", "path", "size_bytes", "started_at", *_PROGRESS)
+    @staticmethod
+    def _fails(station: Station, lines: list) -> bool:
+        ingestor = Ingestor()
+        ingestor.add(station=station, via=Reading.Via.FILE, source="?",
+                     items=[line for line in lines if line.__class__ is not LineRejection],
+                     rejected=[Rejected(line.line_no, line.field, line.reason, line.text)
+                               for line in lines if line.__class__ is LineRejection])
+        try:
+            with transaction.atomic():
+                ingestor.flush()
+                raise _Undo
+        except _Undo:
+            return False
+        except Exception as error:
+            if database_at_fault(error):
+                raise
+            return True
 
-
-def _records_insert(records: list[_File]) -> None:
-    """Insert new file records with their progress in one statement (the ORM's bulk_create
-    costs more than the readings of a small file); ids are read back only where needed: for
-    files with rejections, which point to their file, and files that go on in the next
-    transaction."""
-    if not records:
-        return
-    table, columns = IngestFile._meta.db_table, ", ".join(_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # psycopg's executemany: ~90 µs a row
-            # COPY text made here: psycopg's write_row costs more than the file's readings.
-            times = TimeText(pg_time)
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                copy.write("".join([
-                    f"{r.sha256}\t{r.name.translate(COPY_ESCAPES)}\t"
-                    f"{r.path.translate(COPY_ESCAPES)}\t{r.size_bytes}\t"
-                    f"{times[r.started_at]}\t{r.status}\t"
-                    f"{COPY_NULL if r.station_id is None else r.station_id}\t{r.byte_offset}\t"
-                    f"{r.line_no}\t{r.stored}\t{r.duplicates}\t{r.rejected}\t"
-                    f"{times[r.finished_at]}\n" for r in records]))
+    def _dead(self, path: str, reason: str, *, content: bytes | None, line: int = 0,
+              field_name: str = "file") -> None:
+        """Keep the file as a dead letter (its content, or up to the limit of it), then
+        ``on_dead``; a run without a door only reports it."""
+        row = {"file": path, "line": line, "field": field_name, "reason": reason,
+               "letter": None}
+        self.summary.dead_letters.append(row)
+        if self.door is None:
+            return
+        if content is not None:
+            payload, size, digest = content, None, None
         else:
-            times = TimeText(sqlite_time)
-            sqlite_insert(cursor.connection.cursor(), table, _COLUMNS, [
-                value for r in records for value in (
-                    r.sha256, r.name, r.path, r.size_bytes, times[r.started_at], r.status,
-                    r.station_id, r.byte_offset, r.line_no, r.stored, r.duplicates, r.rejected,
-                    times[r.finished_at])])
-    wanted = {r.sha256: r for r in records
-              if r.rejected or r.status != _DONE}
-    for pk, sha in IngestFile.objects.filter(name__in=[r.name for r in wanted.values()]
-                                             ).values_list("pk", "sha256"):
-        if sha in wanted:
-            wanted[sha].pk = pk
-
-
-def _progress_save(records: list[_File]) -> None:
-    """One UPDATE statement for the progress of many files (``bulk_update`` builds a CASE
-    per field and row, far slower for thousands of small files)."""
-    adapt = connection.ops.adapt_datetimefield_value
-    sql = (f"UPDATE {IngestFile._meta.db_table} SET "
-           + ", ".join(f"{field} = %s" for field in _PROGRESS) + " WHERE id = %s")
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(r.status, r.station_id, r.byte_offset, r.line_no, r.stored,
-                                  r.duplicates, r.rejected, adapt(r.finished_at), r.pk)
-                                 for r in records])
+            payload, size, digest = file_head(path, self.open, settings.DEADLETTER_MAX_BYTES)
+        row["letter"] = deadletter_keep(
+            door=self.door, source=os.path.abspath(path), payload=payload, field=field_name,
+            reason=f"line {line}: {reason}" if line else reason, size_bytes=size,
+            sha256=digest).pk
+        if self.on_dead is not None:
+            self.on_dead(path)
 
 
 #: ``_yyyyMMddHHmmss.txt``, the end of a station file's name after its stem.
@@ -436,56 +556,6 @@ def _file_station(base: str, stations: _Stations) -> tuple[Station | None, Rejec
     return station, None
 
 
-@transaction.atomic
-def _reject_whole(record: _File, problem: Rejected) -> None:
-    record.status, record.rejected = _DONE, 1
-    record.finished_at = dt.datetime.now(dt.UTC)
-    if record.pk is None:
-        _records_insert([record])
-    else:
-        _progress_save([record])
-    RejectedLine.objects.create(file_id=record.pk, via=Reading.Via.FILE, source=record.path,
-                                line_no=problem.line_no, field=problem.field,
-                                reason=problem.reason[:500], text=problem.text[:500],
-                                received_at=record.finished_at)
-
-
 def _rejection_row(path: str, rejected: Rejected) -> dict:
     return {"file": path, "line": rejected.line_no, "field": rejected.field,
             "reason": rejected.reason}
-
-
-#: Files one worker pass takes, so that notifications are not held up by a backlog.
-DROP_PASS_FILES = 2000
-
-
-def drop_folder_pass(*, now: float | None = None) -> int:
-    """One worker pass over the drop folder: settled files are ingested, then moved under
-    the data dir's ``archive/`` (or ``rejected/`` when their name names no station),
-    keeping their relative path. Returns how many files were taken."""
-    drop = settings.DROP_DIR
-    if drop is None or not drop.is_dir():
-        return 0
-    import time
-
-    now = now or time.time()
-    # A lazy walk: a backlog of millions of files is never listed whole.
-    ready = list(islice((p for p in station_files([drop])
-                         if not os.path.relpath(p, drop).startswith(".")
-                         and now - os.stat(p).st_mtime >= SETTLE_S), DROP_PASS_FILES))
-    if not ready:
-        return 0
-    files_ingest(ready, after_commit=lambda done: _archive(drop, done))
-    return len(ready)
-
-
-def _archive(drop: Path, paths: list[str]) -> None:
-    rejected = set(IngestFile.objects.filter(  # by name first: the key's index
-        name__in=[os.path.basename(path)[:_NAME_CHARS] for path in paths], path__in=paths,
-        rejected_lines__field="file name").values_list("path", flat=True))
-    for path in paths:
-        base = settings.REJECTED_DIR if path in rejected else settings.ARCHIVE_DIR
-        target = base / os.path.relpath(path, drop)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if os.path.exists(path):
-            shutil.move(path, target)

@@ -7,7 +7,11 @@ import json
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from ungpho.faults.doors import database_at_fault
+from ungpho.faults.models import DeadLetter
+from ungpho.faults.services import deadletter_keep
 from ungpho.monitoring.api import bearer_token
+from ungpho.preparedness.tracker_letters import HTTP_SOURCE
 from ungpho.preparedness.trackers import positions_ingest, source_by_tracker_token
 
 router = Router(tags=["preparedness"])
@@ -22,7 +26,8 @@ def positions_post(request: HttpRequest):
     Body: ``{"positions": [{"time": "2026-11-21T10:05:00+07:00", "lat": 20.84,
     "lon": 106.70}]}``. 201 all stored, 207 some rejected (the rest stored), 422 none
     stored, 200 nothing new. The answer lists the alerts the newest position raised
-    (``outside_area``, ``outside_hours``); each opens or adds to the source's report.
+    (``outside_area``, ``outside_hours``); each opens or adds to the source's report. A
+    batch the database refuses is kept as a dead letter (422, naming it), never a 500.
     """
     source = source_by_tracker_token(bearer_token(request))
     if source is None:
@@ -31,9 +36,19 @@ def positions_post(request: HttpRequest):
                                         "<token>'"}]})
     try:
         body = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: "[" × 100,000
         return Status(400, {"errors": [{"field": "body", "message": f"not valid JSON: {error}"}]})
-    result = positions_ingest(source=source, body=body, via="http")
+    try:
+        result = positions_ingest(source=source, body=body, via="http")
+    except Exception as error:
+        if database_at_fault(error):
+            raise
+        letter = deadletter_keep(door=DeadLetter.Door.TRACKER, payload=request.body,
+                                 source=HTTP_SOURCE.format(serial=source.serial),
+                                 reason=f"cannot be stored: {error}", field="positions")
+        return Status(422, {"errors": [{"field": "positions", "message": (
+            f"the batch cannot be stored ({error}); it is kept as dead letter #{letter.pk} "
+            "for the administrator")}]})
     status = 201 if result.stored and not result.rejected else 207 if result.stored else \
         422 if result.rejected else 200
     return Status(status, result.as_dict())

@@ -107,15 +107,20 @@ def _parsed(body) -> tuple[list[tuple[int, dt.datetime, float, float]], list[dic
                                  ) from None
             if at.tzinfo is None:
                 raise ValueError("time", "needs its offset, e.g. +07:00")
+            try:
+                at = at.astimezone(dt.UTC)
+            except OverflowError:  # 0001-01-01T00:00+07:00 has no UTC time
+                raise ValueError("time", f"{item['time']!r} is out of range") from None
             lat, lon = item.get("lat"), item.get("lon")
             for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
+                # abs() first: isfinite() of a 400-digit integer raises OverflowError.
                 if isinstance(value, bool) or not isinstance(value, int | float) \
-                        or not math.isfinite(value) or abs(value) > limit:
+                        or abs(value) > limit or not math.isfinite(value):
                     raise ValueError(name, f"{value!r} is not a {name} in degrees")
         except ValueError as error:
             bad.append({"index": i, "field": error.args[0], "reason": error.args[1]})
             continue
-        good.append((i, at.astimezone(dt.UTC), float(lat), float(lon)))
+        good.append((i, at, float(lat), float(lon)))
     return good, bad
 
 
