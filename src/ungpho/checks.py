@@ -46,6 +46,19 @@ def check_data_dir() -> CheckResult:
     return CheckResult("data dir", True, str(path))
 
 
+def check_log() -> CheckResult:
+    """Where failures are written (settings.LOGGING), and whether they can be."""
+    from django.conf import settings
+
+    path = settings.LOG_FILE
+    folder = path.parent if path.parent.exists() else path.parent.parent
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return CheckResult("log", False, f"{path} cannot be written",
+                           "set UNGPHO_DATA_DIR to a folder this user can write")
+    return CheckResult("log", True, f"{path} (rotated at {settings.LOG_MAX_BYTES} bytes, "
+                                    f"{settings.LOG_BACKUPS} old files kept)")
+
+
 def check_database() -> CheckResult:
     from django.db import connection
     from django.db.utils import OperationalError
@@ -176,7 +189,7 @@ def run_checks() -> list[CheckResult]:
     results, loaded = check_settings()
     if not loaded:
         return results
-    results += [check_data_dir(), check_database()]
+    results += [check_data_dir(), check_log(), check_database()]
     if results[-1].ok:
         results += [check_migrations(), check_connections()]
     return results + [check_mqtt(), check_email()]

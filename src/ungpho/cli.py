@@ -119,8 +119,9 @@ def cmd_audit_verify(args) -> int:
 
 
 def _uvicorn_options(args) -> dict:
+    # log_config None: uvicorn's loggers keep the settings' LOGGING (console and log file).
     return {"app": "ungpho.asgi:application", "host": args.host, "port": args.port,
-            "log_level": "info", "lifespan": "off"}
+            "log_level": "info", "lifespan": "off", "log_config": None}
 
 
 def cmd_web(args) -> int:

@@ -38,6 +38,9 @@ KNOWN_VARIABLES = {
                           "requests and threads (8); 0 = no pool, a connection per request",
     "UNGPHO_DB_POOL_IDLE_S": "PostgreSQL: seconds a pool connection may stay unused before it "
                              "is closed, one at a time (10)",
+    "UNGPHO_LOG_MAX_BYTES": "bytes of the log file (data dir/log/ungpho.log) before it is "
+                            "rotated (10485760)",
+    "UNGPHO_LOG_BACKUPS": "rotated log files kept beside it (5)",
     "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
     "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
     "UNGPHO_TEST_BROWSER": "tests: path to Chromium for browser tests",
