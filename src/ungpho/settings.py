@@ -57,10 +57,12 @@ INSTALLED_APPS = [
     "ungpho.incidents",
     "ungpho.alerts",
     "ungpho.web",
+    "ninja",  # Swagger UI of /api/docs from the package's own files: offline, under the CSP
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ungpho.web.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ungpho.web.middleware.VietnameseFirstLocaleMiddleware",
