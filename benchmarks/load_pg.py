@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from duty_desk import desk_fill  # noqa: E402 (the folder is put on the path above)
 from ingest_files import PARAMETERS, database_start, stations_create  # noqa: E402
+from warning_latency import _free_port, _wait_up  # noqa: E402
 
 USERNAME, PASSWORD = "bench-truc-ban", "mat-khau-rat-dai-123"
 TARGET_P99_S = 1.0
@@ -185,17 +186,20 @@ class Sampler(threading.Thread):
         self.conn = psycopg.connect(url, autocommit=True)
         self.samples: list[tuple[float, dict[str, int]]] = []
         self.done = threading.Event()
+        #: CPU seconds of each server backend of ours, when first and last seen (same machine).
+        self.backend_cpu: dict[int, list[float]] = {}
 
     def count(self) -> dict[str, int]:
         rows = self.conn.execute(
-            "SELECT application_name, state, count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "GROUP BY 1, 2").fetchall()
+            "SELECT application_name, state, pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
         counts: Counter = Counter()
-        for name, state, n in rows:
+        for name, state, pid in rows:
             if name in ("ungpho-web", "ungpho-worker"):
-                counts[name] += n
-                counts["idle"] += n if state == "idle" else 0
+                counts[name] += 1
+                counts["idle"] += state == "idle"
+                cpu = _process_cpu_s(pid)
+                self.backend_cpu.setdefault(pid, [cpu, cpu])[1] = cpu
         return dict(counts)
 
     def run(self):
@@ -220,19 +224,6 @@ def _start(args_: list[str], env: dict, log_path: Path) -> subprocess.Popen:
     with open(log_path, "w") as log:
         return subprocess.Popen([sys.executable, "-m", "ungpho", *args_], env=env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _wait_up(port: int, proc: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"ungpho web exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
-        try:
-            if Http(port).request("GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"ungpho web did not answer /healthz in 60 s:\n{log_path.read_text()[-3000:]}")
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -296,7 +287,7 @@ def _run(args) -> None:
     worker = _start(["worker"], {**env, "PGAPPNAME": "ungpho-worker"}, data_dir / "worker.log")
     sampler = None
     try:
-        _wait_up(port, web, data_dir / "web.log")
+        _wait_up(f"http://127.0.0.1:{port}", web, data_dir / "web.log")
         desk_http = _login(port)
         sampler = Sampler(os.environ["DATABASE_URL"])
         idle_before = sampler.count()
@@ -367,14 +358,6 @@ def _tree_cpu_s(pid: int) -> float:
     return _process_cpu_s(pid) + sum(_tree_cpu_s(int(k)) for k in kids)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _report(args, run: Run, sampler: Sampler, idle_before: dict, began: float, ended: float,
             stored: int, cpu0, cpu1, load_before: float, procs: dict) -> None:
     duration = ended - began
@@ -396,8 +379,12 @@ def _report(args, run: Run, sampler: Sampler, idle_before: dict, began: float, e
     print(f"machine              {os.cpu_count()} cores: {(cpu1[0] - cpu0[0]) / wall:.2f} busy and "
           f"{(cpu1[1] - cpu0[1]) / wall:.2f} waiting for I/O during the load (every process); "
           f"1-minute load average {load_before:.2f} before it")
+    answers = len(run.posts) + sum(len(t) for t in run.desk.values())
+    procs["PostgreSQL backends"] = sum(last - first for first, last in
+                                       sampler.backend_cpu.values())
     print("cores used           " + ", ".join(f"{name} {cpu / wall:.2f}"
-                                               for name, cpu in procs.items()))
+                                               for name, cpu in procs.items())
+          + f"; web: {procs['web'] / max(answers, 1) * 1000:.1f} ms CPU per answer")
     errors = sum(run.errors.values())
     print(f"errors               {errors}" + (f": {dict(run.errors.most_common(5))}"
                                               if errors else " (target 0)"))
