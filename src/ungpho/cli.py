@@ -29,9 +29,10 @@ def _setup() -> None:
         sys.exit("ungpho: cấu hình sai / configuration error:\n  " + "\n  ".join(problems))
 
 
-def _require_database(*, migrated: bool = False) -> None:
+def _require_database(*, migrated: bool = False, release: bool = False) -> None:
     """Exit with the check's fix when the database is unreachable (or, ``migrated``, not
-    migrated) rather than with a traceback."""
+    migrated) rather than with a traceback. ``release``: a server or worker gives the main
+    thread's connection back, which it would otherwise hold for good."""
     from django.db import connections
 
     from ungpho.checks import check_database, check_migrations
@@ -40,7 +41,8 @@ def _require_database(*, migrated: bool = False) -> None:
         result = check()
         if not result.ok:
             sys.exit(f"ungpho: {result.name}: {result.detail}\n  → {result.fix}")
-    connections.close_all()  # the main thread's: a server or worker would hold it for good
+    if release:
+        connections.close_all()
 
 
 def cmd_migrate(args) -> int:
@@ -125,7 +127,7 @@ def _uvicorn_options(args) -> dict:
 
 
 def cmd_web(args) -> int:
-    _require_database()
+    _require_database(release=True)
     import uvicorn
 
     print(f"ungpho: http://{args.host}:{args.port}/", flush=True)
@@ -134,7 +136,7 @@ def cmd_web(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    _require_database()
+    _require_database(release=True)
     from ungpho.worker import worker_run
 
     stop = threading.Event()
@@ -146,7 +148,7 @@ def cmd_worker(args) -> int:
 
 def cmd_serve(args) -> int:
     """Web and worker in one process: the embedded default for one machine."""
-    _require_database()
+    _require_database(release=True)
     from ungpho.worker import worker_run
 
     stop = threading.Event()
