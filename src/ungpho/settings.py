@@ -136,6 +136,8 @@ LOGGING = {
         # django.request: every 500 with its traceback.
         "django": {"handlers": ["console", "file"], "level": "ERROR"},
         "uvicorn.error": {"handlers": ["console", "file"], "level": "INFO"},
+        # The connection pool: a server it cannot reach.
+        "psycopg": {"handlers": ["console", "file"], "level": "WARNING"},
         "uvicorn.access": {"handlers": ["console"], "level": "INFO"},
     },
 }
