@@ -69,30 +69,23 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
-    value = env_str(name)
-    if value is None:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ConfigError(
-            f"{name}={value!r} is not a number: give seconds, e.g. {name}={default:g}.") from None
-    if number < minimum:
-        raise ConfigError(f"{name}={value!r} must be at least {minimum:g}.")
-    return number
+    return _env_number(name, default, minimum, float, "a number: give seconds")
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    return _env_number(name, default, minimum, int, "a whole number")
+
+
+def _env_number(name: str, default, minimum, parse, what: str):
     value = env_str(name)
     if value is None:
         return default
     try:
-        number = int(value)
+        number = parse(value)
     except ValueError:
-        raise ConfigError(
-            f"{name}={value!r} is not a whole number: e.g. {name}={default}.") from None
+        raise ConfigError(f"{name}={value!r} is not {what}, e.g. {name}={default:g}.") from None
     if number < minimum:
-        raise ConfigError(f"{name}={value!r} must be at least {minimum}.")
+        raise ConfigError(f"{name}={value!r} must be at least {minimum:g}.")
     return number
 
 
