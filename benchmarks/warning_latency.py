@@ -235,13 +235,13 @@ def _wait_up(base: str, server: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            sys.exit(f"ungpho serve exited ({server.returncode}):\n{log_path.read_text()[-3000:]}")
+            sys.exit(f"the server exited ({server.returncode}):\n{log_path.read_text()[-3000:]}")
         try:
             if urllib.request.urlopen(f"{base}/healthz", timeout=1).status == 200:
                 return
         except OSError:
             time.sleep(0.1)
-    sys.exit(f"ungpho serve did not answer /healthz in 60 s:\n{log_path.read_text()[-3000:]}")
+    sys.exit(f"the server did not answer /healthz in 60 s:\n{log_path.read_text()[-3000:]}")
 
 
 if __name__ == "__main__":

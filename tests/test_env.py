@@ -24,6 +24,30 @@ def test_a_postgresql_url_is_split_into_django_settings(tmp_path):
     assert db["OPTIONS"]["sslmode"] == "require"
 
 
+def test_postgresql_connections_come_from_a_bounded_pool_that_closes_unused_ones(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("UNGPHO_DB_POOL_MAX", "5")
+    monkeypatch.setenv("UNGPHO_DB_POOL_IDLE_S", "2.5")
+    db = database_from_url("postgresql://ung@db.local/ungpho", sqlite_path=tmp_path / "x")
+    assert db["CONN_MAX_AGE"] == 0  # kept per thread, a connection outlives the request
+    pool = db["OPTIONS"]["pool"]
+    assert (pool["min_size"], pool["max_size"], pool["max_idle"]) == (0, 5, 2.5)
+
+
+def test_a_pool_of_zero_connects_for_each_request(tmp_path, monkeypatch):
+    monkeypatch.setenv("UNGPHO_DB_POOL_MAX", "0")
+    db = database_from_url("postgresql://ung@db.local/ungpho", sqlite_path=tmp_path / "x")
+    assert "pool" not in db["OPTIONS"] and db["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.parametrize("value, words", [("eight", "not a whole number"),
+                                          ("-1", "must be at least 0")])
+def test_a_malformed_pool_size_says_what_is_wrong(tmp_path, monkeypatch, value, words):
+    monkeypatch.setenv("UNGPHO_DB_POOL_MAX", value)
+    with pytest.raises(ConfigError, match=f"UNGPHO_DB_POOL_MAX={value!r} .*{words}"):
+        database_from_url("postgresql://ung@db.local/ungpho", sqlite_path=tmp_path / "x")
+
+
 @pytest.mark.parametrize("url, words", [
     ("mysql://root@localhost/db", "unsupported scheme 'mysql'"),
     ("postgresql://localhost", "names no database"),

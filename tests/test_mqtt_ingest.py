@@ -74,7 +74,8 @@ def test_a_message_that_meets_the_database_down_is_stored_when_it_is_back(mqtt_i
                 [name])
             mqtt_publish(config, "ungpho/HN-GAMMA-01/readings",
                          {"token": gamma_station.token, "readings": [_reading(0, 0.1)]})
-            wait_until(lambda: "the database failed; retrying" in caplog.text, timeout_s=10,
+            # The connection pool waits up to its timeout (30 s) for the server first.
+            wait_until(lambda: "the database failed; retrying" in caplog.text, timeout_s=60,
                        what="the door to meet the database down")
         finally:
             admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')

@@ -49,6 +49,19 @@ def check_data_dir() -> CheckResult:
     return CheckResult("data dir", True, str(path))
 
 
+def check_log() -> CheckResult:
+    """Where failures are written (settings.LOGGING), and whether they can be."""
+    from django.conf import settings
+
+    path = settings.LOG_FILE
+    folder = path.parent if path.parent.exists() else path.parent.parent
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return CheckResult("log", False, f"{path} cannot be written",
+                           "set UNGPHO_DATA_DIR to a folder this user can write")
+    return CheckResult("log", True, f"{path} (rotated at {settings.LOG_MAX_BYTES} bytes, "
+                                    f"{settings.LOG_BACKUPS} old files kept)")
+
+
 def check_database() -> CheckResult:
     from django.db import connection
     from django.db.utils import OperationalError
@@ -80,6 +93,44 @@ def check_migrations() -> CheckResult:
         return CheckResult("migrations", False, f"{len(plan)} migrations not applied",
                            "run: ungpho migrate")
     return CheckResult("migrations", True, "all applied")
+
+
+#: Share of the server's connections (less the superusers' reserve) past which check warns.
+CONNECTIONS_WARN_SHARE = 0.8
+
+
+def check_connections() -> CheckResult:
+    """PostgreSQL: this database's connections by application (``pg_stat_activity``) and the
+    server's, against ``max_connections``; the bound the pool sets (docs/operations.md)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return CheckResult("connections", True, "SQLite: a file, no server connections "
+                                                "(WAL, busy timeout)")
+    pool = connection.settings_dict["OPTIONS"].get("pool")
+    bound = (f"pool: at most {pool['max_size']} per process (UNGPHO_DB_POOL_MAX), an unused "
+             f"one closed every {pool['max_idle']:g} s (UNGPHO_DB_POOL_IDLE_S)" if pool else
+             "no pool (UNGPHO_DB_POOL_MAX=0): a connection per request, closed after it")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT application_name, count(*) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                       "GROUP BY 1 ORDER BY 2 DESC, 1")
+        ours = cursor.fetchall()
+        cursor.execute("SELECT count(*) - 1, current_setting('max_connections')::int, "
+                       "current_setting('superuser_reserved_connections')::int "
+                       "FROM pg_stat_activity WHERE backend_type = 'client backend'")
+        server, maximum, reserved = cursor.fetchone()
+    connection.close()
+    total = sum(count for _, count in ours)
+    apps = ", ".join(f"{name or '?'} {count}" for name, count in ours)
+    detail = (f"{total} to {connection.settings_dict['NAME']}{f' ({apps})' if apps else ''}; "
+              f"{server} of max_connections {maximum} on the server ({reserved} reserved for "
+              f"superusers); {bound}")
+    if server >= CONNECTIONS_WARN_SHARE * (maximum - reserved):
+        return CheckResult("connections", False, detail,
+                           "the server is near its limit: lower UNGPHO_DB_POOL_MAX or the "
+                           "number of web processes, or raise max_connections")
+    return CheckResult("connections", True, detail)
 
 
 def check_mqtt(timeout_s: float = 5.0) -> CheckResult:
@@ -226,9 +277,10 @@ def run_checks() -> list[CheckResult]:
     results, loaded = check_settings()
     if not loaded:
         return results
-    results += [check_data_dir(), check_audit_key(), check_database()]
+    results += [check_data_dir(), check_log(), check_audit_key(), check_database()]
     if results[-1].ok:
         results.append(check_migrations())
         if results[-1].ok:
-            results += [check_audit_anchors(), check_dead_letters(), *check_worker_steps()]
+            results += [check_connections(), check_audit_anchors(), check_dead_letters(),
+                        *check_worker_steps()]
     return results + [check_mqtt(), check_email()]

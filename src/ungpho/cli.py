@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import signal
 import sys
 import threading
@@ -32,15 +33,20 @@ def _setup(exit_code: int = 1) -> None:
         sys.exit(exit_code)
 
 
-def _require_database(*, migrated: bool = False) -> None:
+def _require_database(*, migrated: bool = False, release: bool = False) -> None:
     """Exit with the check's fix when the database is unreachable (or, ``migrated``, not
-    migrated) rather than with a traceback."""
+    migrated) rather than with a traceback. ``release``: a server or worker gives the main
+    thread's connection back, which it would otherwise hold for good."""
+    from django.db import connections
+
     from ungpho.checks import check_database, check_migrations
 
     for check in (check_database, check_migrations) if migrated else (check_database,):
         result = check()
         if not result.ok:
             sys.exit(f"ungpho: {result.name}: {result.detail}\n  → {result.fix}")
+    if release:
+        connections.close_all()
 
 
 def cmd_migrate(args) -> int:
@@ -106,23 +112,23 @@ def cmd_token(args) -> int:
     return 0
 
 
-def _uvicorn_server(args):
-    import uvicorn
-
-    config = uvicorn.Config("ungpho.asgi:application", host=args.host, port=args.port,
-                            log_level="info", lifespan="off")
-    return uvicorn.Server(config)
+def _uvicorn_options(args) -> dict:
+    # log_config None: uvicorn's loggers keep the settings' LOGGING (console and log file).
+    return {"app": "ungpho.asgi:application", "host": args.host, "port": args.port,
+            "log_level": "info", "lifespan": "off", "log_config": None}
 
 
 def cmd_web(args) -> int:
-    _require_database()
+    _require_database(release=True)
+    import uvicorn
+
     print(f"ungpho: http://{args.host}:{args.port}/", flush=True)
-    _uvicorn_server(args).run()
+    uvicorn.run(**_uvicorn_options(args), workers=args.workers)
     return 0
 
 
 def cmd_worker(args) -> int:
-    _require_database()
+    _require_database(release=True)
     from ungpho.worker import worker_run
 
     stop = threading.Event()
@@ -134,7 +140,7 @@ def cmd_worker(args) -> int:
 
 def cmd_serve(args) -> int:
     """Web and worker in one process: the embedded default for one machine."""
-    _require_database()
+    _require_database(release=True)
     from ungpho.worker import worker_run
 
     stop = threading.Event()
@@ -142,7 +148,9 @@ def cmd_serve(args) -> int:
     thread.start()
     print(f"ungpho: http://{args.host}:{args.port}/  (web + worker)", flush=True)
     try:
-        _uvicorn_server(args).run()
+        import uvicorn
+
+        uvicorn.Server(uvicorn.Config(**_uvicorn_options(args))).run()
     finally:
         stop.set()
         thread.join(timeout=10)
@@ -168,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(name, func, text)
         p.add_argument("--host", default=HOST, help="địa chỉ / address (127.0.0.1)")
         p.add_argument("--port", type=int, default=PORT, help="cổng / port (8000)")
+        if name == "web":
+            p.add_argument("--workers", type=int, default=1,
+                           help="số tiến trình / worker processes (1)")
     add("worker", cmd_worker, "Chạy tiến trình nền: gửi thông báo, nhận MQTT / "
                               "run the background worker: notifications, MQTT")
     p = add("migrate", cmd_migrate, "Tạo và cập nhật cơ sở dữ liệu / create or upgrade the "
@@ -204,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Names this process's PostgreSQL connections (pg_stat_activity, ungpho check).
+    os.environ.setdefault("PGAPPNAME", f"ungpho {args.command}")
     if args.func is not cmd_check and not getattr(args, "pure", False):
         _setup(getattr(args, "config_exit", 1))
     return args.func(args)

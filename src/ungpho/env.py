@@ -40,6 +40,13 @@ KNOWN_VARIABLES = {
                                 "(<data dir>/audit-anchors.jsonl)",
     "UNGPHO_AUDIT_ANCHOR_S": "seconds between two anchors of the audit chain's head (60)",
     "UNGPHO_DEADLETTER_MAX_BYTES": "bytes of an unreadable input a dead letter keeps (1048576)",
+    "UNGPHO_DB_POOL_MAX": "PostgreSQL: most connections one process opens, shared by its "
+                          "requests and threads (8); 0 = no pool, a connection per request",
+    "UNGPHO_DB_POOL_IDLE_S": "PostgreSQL: seconds a pool connection may stay unused before it "
+                             "is closed, one at a time (10)",
+    "UNGPHO_LOG_MAX_BYTES": "bytes of the log file (data dir/log/ungpho.log) before it is "
+                            "rotated (10485760)",
+    "UNGPHO_LOG_BACKUPS": "rotated log files kept beside it (5)",
     "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
     "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
     "UNGPHO_TEST_BROWSER": "tests: path to Chromium for browser tests",
@@ -68,14 +75,21 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    return _env_number(name, default, minimum, float, "a number: give seconds")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    return _env_number(name, default, minimum, int, "a whole number")
+
+
+def _env_number(name: str, default, minimum, parse, what: str):
     value = env_str(name)
     if value is None:
         return default
     try:
-        number = float(value)
+        number = parse(value)
     except ValueError:
-        raise ConfigError(
-            f"{name}={value!r} is not a number: give seconds, e.g. {name}={default:g}.") from None
+        raise ConfigError(f"{name}={value!r} is not {what}, e.g. {name}={default:g}.") from None
     if number < minimum:
         raise ConfigError(f"{name}={value!r} must be at least {minimum:g}.")
     return number
@@ -163,10 +177,26 @@ def database_from_url(url: str | None, *, sqlite_path: Path) -> dict:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(port or ""),
-        "CONN_MAX_AGE": 60,
+        # A request is served by a thread of its own under ASGI: a connection kept per thread
+        # (CONN_MAX_AGE > 0) outlives it, so connections are closed after each request or
+        # returned to the pool (docs/operations.md).
+        "CONN_MAX_AGE": 0,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": 5, **options},
+        "OPTIONS": {"connect_timeout": 5, "fallback_application_name": "ungpho",
+                    **_pool_options(), **options},
     }
+
+
+def _pool_options() -> dict:
+    """psycopg's pool for ``OPTIONS["pool"]`` (Django 5.1+): at most ``UNGPHO_DB_POOL_MAX``
+    connections per process, none kept open when unused (``min_size`` 0); a request that
+    finds them all busy waits up to 30 s for one. psycopg closes one unused connection each
+    ``max_idle`` seconds (https://www.psycopg.org/psycopg3/docs/api/pool.html)."""
+    size = env_int("UNGPHO_DB_POOL_MAX", 8)
+    if size == 0:
+        return {}
+    return {"pool": {"min_size": 0, "max_size": size, "timeout": 30.0,
+                     "max_idle": env_float("UNGPHO_DB_POOL_IDLE_S", 10.0, minimum=0.1)}}
 
 
 def email_from_url(url: str | None, *, mail_dir: Path) -> dict[str, object]:

@@ -62,10 +62,12 @@ INSTALLED_APPS = [
     "ungpho.incidents",
     "ungpho.alerts",
     "ungpho.web",
+    "ninja",  # Swagger UI of /api/docs from the package's own files: offline, under the CSP
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ungpho.web.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ungpho.web.middleware.VietnameseFirstLocaleMiddleware",
@@ -119,10 +121,28 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Failures go to the console and to a size-rotated file in the data dir (docs/operations.md):
+# ungpho's own records, Django's request errors (500s with their traceback) and uvicorn's.
+LOG_FILE = DATA_DIR / "log" / "ungpho.log"
+LOG_MAX_BYTES = env.env_int("UNGPHO_LOG_MAX_BYTES", 10 << 20, minimum=1024)
+LOG_BACKUPS = env.env_int("UNGPHO_LOG_BACKUPS", 5, minimum=1)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"ungpho": {"handlers": ["console"], "level": "INFO"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "file": {"class": "ungpho.logs.SharedRotatingFileHandler", "formatter": "plain",
+                 "filename": str(LOG_FILE), "maxBytes": LOG_MAX_BYTES,
+                 "backupCount": LOG_BACKUPS},
+    },
+    "loggers": {
+        "ungpho": {"handlers": ["console", "file"], "level": "INFO"},
+        # django.request: every 500 with its traceback.
+        "django": {"handlers": ["console", "file"], "level": "ERROR"},
+        "uvicorn.error": {"handlers": ["console", "file"], "level": "INFO"},
+        # The connection pool: a server it cannot reach.
+        "psycopg": {"handlers": ["console", "file"], "level": "WARNING"},
+        "uvicorn.access": {"handlers": ["console"], "level": "INFO"},
+    },
 }

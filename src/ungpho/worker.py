@@ -97,6 +97,7 @@ def worker_run(stop: threading.Event) -> None:
         while not stop.is_set():
             close_old_connections()
             counts = worker_tick(worker=worker)
+            close_old_connections()  # back to the pool while the worker waits
             if any(counts.values()):
                 log.info("worker pass: %s", counts)
             stop.wait(settings.WORKER_POLL_S)

@@ -89,7 +89,7 @@ def test_the_register_filters_from_the_keyboard(page, site):
     assert page.evaluate("document.activeElement.name") == "q"
     assert page.locator("tr[data-facility]").count() == 2
     page.keyboard.type("fangcheng")
-    page.wait_for_function("document.querySelectorAll('tr[data-facility]').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('tr[data-facility]').length === 1")
     assert page.locator("tr[data-facility=cn-fangchenggang]").count() == 1
     assert "q=fangcheng" in page.url  # the filter is in the address, to share or reload
 

@@ -9,7 +9,7 @@
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
     return r.json();
   });
-  const text = (s) => { const d = document.createElement("div"); d.textContent = s; return d.innerHTML; };
+  const { el: h } = window.ungphoDom;
   const boundaries = get(el.dataset.boundaries).then((geo) => {
     L.geoJSON(geo, {
       style: { color: "#51606f", weight: 1, fillColor: "#e9eef2", fillOpacity: 1 },
@@ -19,10 +19,10 @@
   const siteLayer = site.boundary
     ? L.geoJSON(site.boundary, { style: { color: "#14213d", weight: 2, fillOpacity: 0.4, className: "site" } })
     : L.circleMarker([site.lat, site.lon], { radius: 6, color: "#fff", weight: 2, fillColor: "#14213d", fillOpacity: 1, className: "site" });
-  siteLayer.bindTooltip(site.name).addTo(map);
+  siteLayer.bindTooltip(h("span", {}, site.name)).addTo(map);
   // Where the facility's mobile sources may work (their licence's permitted area).
   (site.areas || []).forEach((a) => {
-    L.geoJSON(a.area, { style: { className: "permitted-area" } }).bindTooltip(a.serial).addTo(map);
+    L.geoJSON(a.area, { style: { className: "permitted-area" } }).bindTooltip(h("span", {}, a.serial)).addTo(map);
   });
   const zones = get(el.dataset.zones).then((geo) => {
     // Outermost first, so the inner zones stay clickable on top.
@@ -31,7 +31,7 @@
       style: (f) => ({ className: `zone zone-${f.properties.zone}` }),
       onEachFeature: (f, l) => {
         const p = f.properties;
-        l.bindTooltip(`${text(p.zone)} · ${text(String(p.radius_km))} km`);
+        l.bindTooltip(h("span", {}, `${p.zone} · ${p.radius_km} km`));
         l.on("add", () => l.getElement() && l.getElement().setAttribute("data-zone", p.zone));
       },
     }).addTo(map);

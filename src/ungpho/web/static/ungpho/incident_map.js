@@ -12,7 +12,7 @@
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
     return r.json();
   });
-  const text = (s) => { const d = document.createElement("div"); d.textContent = s; return d.innerHTML; };
+  const { el: h, lines } = window.ungphoDom;
   // Vietnam is UTC+7 all year (no daylight saving time).
   const vietnamTime = (iso) => new Date(Date.parse(iso) + 7 * 3600e3).toISOString().slice(0, 16).replace("T", " ");
   const bounds = L.latLngBounds([here, here]);
@@ -30,7 +30,7 @@
 
   const message = data.message;
   if (message) {
-    const tip = `${text(labels.message)} ${text(String(message.number))}${message.description ? `<br>${text(message.description)}` : ""}`;
+    const tip = () => lines(`${labels.message} ${message.number}`, message.description || null);
     if (message.circle) {
       const c = message.circle;
       const circle = L.circle([c.lat, c.lon], { radius: c.radius_m, className: "message-area" })
@@ -50,7 +50,7 @@
       L.geoJSON({ type: "FeatureCollection", features }, {
         pane: "zones",
         style: (f) => ({ className: `zone zone-${f.properties.zone}` }),
-        onEachFeature: (f, l) => l.bindTooltip(`${text(f.properties.zone)} · ${text(String(f.properties.radius_km))} km`),
+        onEachFeature: (f, l) => l.bindTooltip(h("span", {}, `${f.properties.zone} · ${f.properties.radius_km} km`)),
       }).addTo(map);
       // The facility has zones only in categories I and II (Phụ lục IV).
       document.getElementById("incident-map-zones-key").hidden = !geo.features.length;
@@ -61,21 +61,21 @@
   if (data.track.length) {
     const points = data.track.map((p) => [p.lat, p.lon]);
     const line = L.polyline(points, { className: "track" })
-      .bindTooltip(`${text(labels.track)} ${text(data.source)}`).addTo(map);
+      .bindTooltip(h("span", {}, `${labels.track} ${data.source}`)).addTo(map);
     const last = data.track[data.track.length - 1];
     L.circleMarker([last.lat, last.lon], { radius: 4, className: "track-end" })
-      .bindTooltip(`${text(data.source)} · ${text(labels.now)}: ${text(vietnamTime(last.at))} (UTC+7)`).addTo(map);
+      .bindTooltip(h("span", {}, `${data.source} · ${labels.now}: ${vietnamTime(last.at)} (UTC+7)`)).addTo(map);
     bounds.extend(line.getBounds());
   }
 
   data.reports.forEach((r) => {
     L.circleMarker([r.lat, r.lon], { radius: 7, weight: 2, className: "report" })
-      .bindTooltip(`${text(labels.report)} ${text(r.code)} · ${text(r.source)}`).addTo(map);
+      .bindTooltip(h("span", {}, `${labels.report} ${r.code} · ${r.source}`)).addTo(map);
     bounds.extend([r.lat, r.lon]);
   });
 
   L.circleMarker(here, { radius: 8, weight: 2, className: "incident" })
-    .bindTooltip(text(data.incident.code), { permanent: true, direction: "right", className: "incident-label" })
+    .bindTooltip(h("span", {}, data.incident.code), { permanent: true, direction: "right", className: "incident-label" })
     .addTo(map);
 
   map.fitBounds(bounds.pad(0.2), { maxZoom: 14, animate: false });

@@ -11,7 +11,7 @@
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
     return r.json();
   });
-  const text = (s) => { const d = document.createElement("div"); d.textContent = s; return d.innerHTML; };
+  const { el: h, lines } = window.ungphoDom;
   const loads = [];
   // Stations above the province centres, open reports above the stations.
   map.createPane("stations").style.zIndex = 440;
@@ -20,7 +20,7 @@
   get(el.dataset.boundaries).then((geo) => {
     L.geoJSON(geo, {
       style: { color: "#51606f", weight: 1, fillColor: "#e9eef2", fillOpacity: 1 },
-      onEachFeature: (f, layer) => layer.bindTooltip(en ? f.properties.name_en : f.properties.name_vi),
+      onEachFeature: (f, layer) => layer.bindTooltip(h("span", {}, en ? f.properties.name_en : f.properties.name_vi)),
     }).addTo(map).bringToBack();
     map.fitBounds(L.geoJSON(geo).getBounds(), { padding: [10, 10] });
   });
@@ -29,7 +29,7 @@
       window.ungphoProvinceCount = provinces.length;
       provinces.forEach((p) => {
         L.circleMarker([p.centre.lat, p.centre.lon], { radius: 3, color: "#334", className: "centre" })
-          .bindPopup(`<b>${text(en ? p.name_en : p.name_vi)}</b><br>${text(p.centre_vi)}`).addTo(map);
+          .bindPopup(lines(h("b", {}, en ? p.name_en : p.name_vi), p.centre_vi)).addTo(map);
       });
     });
   }
@@ -38,7 +38,7 @@
       window.ungphoLayers = layers;
       layers.reports.forEach((r) => {
         L.circleMarker([r.lat, r.lon], { radius: 11, color: "#c00", className: "report", pane: "reports" })
-          .bindPopup(`<b>${text(el.dataset.labelReport)} ${text(r.code)}</b><br>${text(r.title)}`).addTo(map);
+          .bindPopup(lines(h("b", {}, `${el.dataset.labelReport} ${r.code}`), r.title)).addTo(map);
       });
     }));
   }
@@ -55,31 +55,28 @@
 
   function popup(p) {
     const state = stationState(p);
-    const rows = [
-      `<b>${text(p.name)}</b> <small>${text(p.code)}</small>`,
-      `${text(labels.type)}: ${text(p.type_name)}`,
-      `${text(labels.province)}: ${text(p.province)}`,
-      `${text(labels.state)}: <span class="state-chip" style="background:${text(state.colour)}">${text(state.name)}</span>`,
-      `${text(labels.last_reading)}: ${p.last_reading_at
-        ? `${text(vietnamTime(p.last_reading_at))} (${text(labels.vietnam_time)})` : text(labels.never)}`,
-    ];
-    if (p.aqi) {
-      const c = p.aqi.category;
-      rows.push(`${text(labels.aqi)}: <b>${text(String(p.aqi.aqi))}</b> — ${text(en ? c.name_en : c.name_vi)}`);
-    }
-    if (el.dataset.stationUrl) {
-      const href = el.dataset.stationUrl.replace("__code__", encodeURIComponent(p.code));
-      rows.push(`<a class="station-link" href="${text(href)}">${text(labels.open_station)}</a>`);
-    }
-    return rows.join("<br>");
+    const c = p.aqi && p.aqi.category;
+    return lines(
+      h("span", {}, h("b", {}, p.name), " ", h("small", {}, p.code)),
+      `${labels.type}: ${p.type_name}`,
+      `${labels.province}: ${p.province}`,
+      h("span", {}, `${labels.state}: `,
+        h("span", { class: "state-chip", style: { background: state.colour } }, state.name)),
+      `${labels.last_reading}: ${p.last_reading_at
+        ? `${vietnamTime(p.last_reading_at)} (${labels.vietnam_time})` : labels.never}`,
+      c && h("span", {}, `${labels.aqi}: `, h("b", {}, p.aqi.aqi), ` — ${en ? c.name_en : c.name_vi}`),
+      el.dataset.stationUrl && h("a", {
+        class: "station-link", href: el.dataset.stationUrl.replace("__code__", encodeURIComponent(p.code)),
+      }, labels.open_station),
+    );
   }
 
   function badgeIcon(p) {
     const c = p.aqi.category;
     return L.divIcon({
       className: "aqi-badge", iconSize: null, iconAnchor: [-7, 26],
-      html: `<span class="aqi" data-station="${text(p.code)}" data-level="${c.level}"
-        style="background:${text(c.colour_hex)};color:${ink(c.rgb)}">${text(String(p.aqi.aqi))}</span>`,
+      html: h("span", { class: "aqi", data: { station: p.code, level: c.level },
+        style: { background: c.colour_hex, color: ink(c.rgb) } }, p.aqi.aqi),
     });
   }
 
@@ -137,14 +134,14 @@
         const category = p.category || "none";
         const icon = L.divIcon({
           className: "facility-icon", iconSize: null, iconAnchor: [12, 10],
-          html: `<span class="facility-mark cat-${text(category)}" data-facility="${text(p.code)}"
-            data-category="${text(p.category || "")}">${text(p.category || "—")}</span>`,
+          html: h("span", { class: `facility-mark cat-${category}`,
+            data: { facility: p.code, category: p.category || "" } }, p.category || "—"),
         });
         const place = p.foreign ? p.country : (p.province_name || "");
         L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], { icon, pane: "facilities", title: p.name })
-          .bindPopup([`<b>${text(p.name)}</b> <small>${text(p.code)}</small>`, text(p.kind_name),
-            text(place), `${text(el.dataset.labelCategory)}: ${text(p.category || "—")}`,
-            `<a class="facility-link" href="${text(p.url)}">${text(el.dataset.labelOpenFacility)}</a>`].join("<br>"))
+          .bindPopup(lines(h("span", {}, h("b", {}, p.name), " ", h("small", {}, p.code)), p.kind_name,
+            place, `${el.dataset.labelCategory}: ${p.category || "—"}`,
+            h("a", { class: "facility-link", href: p.url }, el.dataset.labelOpenFacility)))
           .addTo(facilityLayer);
       });
       toggled(facilityLayer, "layer-facilities");
@@ -155,8 +152,8 @@
       const features = geo.features.slice().reverse();  // outermost first, drawn below
       const zoneLayer = L.geoJSON({ type: "FeatureCollection", features }, {
         style: (f) => ({ className: `zone zone-${f.properties.zone}` }),
-        onEachFeature: (f, l) => l.bindTooltip(
-          `${text(f.properties.facility)} · ${text(f.properties.zone)} ${text(String(f.properties.radius_km))} km`),
+        onEachFeature: (f, l) => l.bindTooltip(h("span", {},
+          `${f.properties.facility} · ${f.properties.zone} ${f.properties.radius_km} km`)),
       });
       toggled(zoneLayer, "layer-foreign-zones");
     }));
