@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ungpho import env
+from ungpho.core import validate
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env.data_dir()
@@ -40,6 +41,12 @@ REJECTED_DIR = DATA_DIR / "rejected"
 INGEST_CHUNK = int(env.env_float("UNGPHO_INGEST_CHUNK", 20000, minimum=1))
 # Dead letters (faults app): how much of an input a letter keeps.
 DEADLETTER_MAX_BYTES = int(env.env_float("UNGPHO_DEADLETTER_MAX_BYTES", 1 << 20, minimum=1024))
+# What a request and a value may be (ungpho.http_input, ungpho.core.validate): the largest body
+# read (the API answers 413 over it), and the times accepted anywhere.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env.env_float("UNGPHO_MAX_BODY_BYTES", 2621440, minimum=1024))
+TIME_MIN, TIME_MAX = env.time_window(validate.DEFAULT_WINDOW.earliest,
+                                     validate.DEFAULT_WINDOW.latest)
+validate.time_window_set(TIME_MIN, TIME_MAX)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ungpho.http_input.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ungpho.web.middleware.VietnameseFirstLocaleMiddleware",

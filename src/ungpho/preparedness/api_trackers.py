@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from ungpho.core.validate import Invalid, json_loads
+from ungpho.faults.models import DeadLetter
+from ungpho.faults.services import deadletter_keep
 from ungpho.monitoring.api import bearer_token
 from ungpho.preparedness.trackers import positions_ingest, source_by_tracker_token
 
@@ -30,9 +31,11 @@ def positions_post(request: HttpRequest):
                                         "send the tracker's token as 'Authorization: Bearer "
                                         "<token>'"}]})
     try:
-        body = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return Status(400, {"errors": [{"field": "body", "message": f"not valid JSON: {error}"}]})
+        body = json_loads(request.body)
+    except Invalid as error:  # kept, as the readings door keeps a station's (token valid)
+        deadletter_keep(door=DeadLetter.Door.TRACKER, source=f"http:{source.serial}",
+                        payload=request.body, reason=error.message, field=error.field)
+        return Status(400, {"errors": [{"field": error.field, "message": error.message}]})
     result = positions_ingest(source=source, body=body, via="http")
     status = 201 if result.stored and not result.rejected else 207 if result.stored else \
         422 if result.rejected else 200
