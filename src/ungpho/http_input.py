@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ungpho.core.validate import Message, gettext_noop, storable_text, text_problem
@@ -79,6 +80,11 @@ class RequestGuardMiddleware:
         place, name, problem = found
         if api:
             return errors_json(400, [(name, problem)])
-        where = _(PLACES[place]) if place == "path" else f"{_(PLACES[place])} {name}"
-        return HttpResponseBadRequest(f"{where}: {_(problem.template) % problem.params}",
-                                      content_type="text/plain; charset=utf-8")
+        # Before the locale middleware: the language the user chose (its cookie), else
+        # Vietnamese, as VietnameseFirstLocaleMiddleware decides it.
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        with translation.override(chosen if chosen in dict(settings.LANGUAGES)
+                                  else settings.LANGUAGE_CODE):
+            where = _(PLACES[place]) if place == "path" else f"{_(PLACES[place])} {name}"
+            text = f"{where}: {_(problem.template) % problem.params}"
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
