@@ -233,6 +233,19 @@ def test_a_task_due_in_1_bc_stored_before_the_fix_does_not_break_the_incident(
     assert repaired.status_code == 200 and repaired.json()["due_at"].startswith("2031-01-01")
 
 
+# -- finding 8: a NUL in an address is refused before any query, in the user's language ----------
+
+@pytest.mark.parametrize("url", ["/ack/%00", "/public/alerts/%00/", "/public/alerts/%00.xml",
+                                 "/stations/x/?lang=%00"])
+def test_a_nul_in_an_anonymous_address_is_400_in_the_users_language(client, url):
+    vietnamese = client.get(url)
+    assert vietnamese.status_code == 400
+    assert "chứa ký tự \\x00" in vietnamese.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url)
+    assert english.status_code == 400 and "contains \\x00" in english.content.decode()
+
+
 # -- finding 8, build item 5: the engine's checks for every write --------------------------------
 
 FACTS = {"hazard_category": "IV", "event": {"information_clear": False}}
