@@ -360,5 +360,5 @@ def test_a_bad_phase_move_on_the_page_is_shown_and_changes_nothing(client, incid
     client.force_login(duty_officer)
     answer = client.post(f"/incidents/{incident.pk}/response/phase", {"to": 4, "seen": 1},
                          follow=True)
-    assert "reason: moving from phase 1 to 4" in answer.content.decode()
+    assert "Lý do: moving from phase 1 to 4" in answer.content.decode()  # the field by its label
     assert phase_current(incident) == 1

@@ -383,8 +383,7 @@ def _facility_incident(duty_officer, **fields):
     return incident_open(report=report, by=duty_officer)
 
 
-def test_the_area_of_a_facility_incident_is_its_emergency_zone(schema, client, duty_officer,
-                                                               commander):
+def test_the_area_of_a_facility_incident_is_its_emergency_zone(schema, client, duty_officer):
     point = message_draft(incident=_facility_incident(duty_officer, code="dalat"),
                           template="initial", by=duty_officer, public_url=URL)
     assert point.area_desc_vi == "Vùng UPZ bán kính 5 km quanh Lò phản ứng hạt nhân Đà Lạt"
@@ -393,8 +392,10 @@ def test_the_area_of_a_facility_incident_is_its_emergency_zone(schema, client, d
     site = {"type": "Polygon", "coordinates": [[[108.443, 11.951], [108.446, 11.951],
                                                 [108.446, 11.954], [108.443, 11.951]]]}
     incident = _facility_incident(duty_officer, code="dalat-site", boundary=site)
-    _appointed(incident, commander, duty_officer)
-    message = _released(incident, commander)
+    board = user_upsert(username="bch.lamdong", password="mat-khau-dai-123",  # its province's
+                        role=Role.PROVINCIAL_COMMAND, province_code=incident.province_id)
+    _appointed(incident, board, duty_officer)
+    message = _released(incident, board)
     assert message.circle_lat is None and message.polygon[0] == message.polygon[-1]
     assert len(message.polygon) >= 4
     root = _valid(schema, client.get(f"/public/alerts/{message.identifier}.xml").content)

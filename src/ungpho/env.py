@@ -6,6 +6,7 @@ it; ``ungpho check`` and start-up print that message instead of a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 from pathlib import Path
@@ -47,6 +48,9 @@ KNOWN_VARIABLES = {
     "UNGPHO_LOG_MAX_BYTES": "bytes of the log file (data dir/log/ungpho.log) before it is "
                             "rotated (10485760)",
     "UNGPHO_LOG_BACKUPS": "rotated log files kept beside it (5)",
+    "UNGPHO_MAX_BODY_BYTES": "largest request body, in bytes, the web server reads (2621440)",
+    "UNGPHO_TIME_MIN": "earliest time accepted anywhere, ISO 8601 (1900-01-01)",
+    "UNGPHO_TIME_MAX": "time from which nothing is accepted, ISO 8601 (2100-01-01)",
     "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
     "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
     "UNGPHO_TEST_BROWSER": "tests: path to Chromium for browser tests",
@@ -93,6 +97,29 @@ def _env_number(name: str, default, minimum, parse, what: str):
     if number < minimum:
         raise ConfigError(f"{name}={value!r} must be at least {minimum:g}.")
     return number
+
+
+def env_time(name: str, default: dt.datetime) -> dt.datetime:
+    """An ISO 8601 date or date-time (UTC unless an offset is given), aware."""
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not an ISO 8601 date or time: e.g. "
+                          f"{name}={default.date().isoformat()}.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def time_window(earliest: dt.datetime, latest: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """(``UNGPHO_TIME_MIN``, ``UNGPHO_TIME_MAX``): the times accepted anywhere, kept a year
+    inside Python's datetime range (years 1 … 9999), where arithmetic near the ends overflows."""
+    earliest, latest = env_time("UNGPHO_TIME_MIN", earliest), env_time("UNGPHO_TIME_MAX", latest)
+    if not (earliest.year > 1 and latest.year < 9999 and earliest < latest):
+        raise ConfigError(f"UNGPHO_TIME_MIN={earliest.isoformat()} must be before "
+                          f"UNGPHO_TIME_MAX={latest.isoformat()}, both within years 2 … 9998.")
+    return earliest, latest
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

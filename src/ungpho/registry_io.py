@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from ungpho.core.validate import Invalid, json_loads, json_problems
+
 
 @dataclass
 class ImportReport:
@@ -122,7 +124,7 @@ def csv_records(source, report: ImportReport, *, known: tuple[str, ...],
             ("line", f"{len(cells)} cells but the header has {len(header)} columns")]
         values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)
                   if name in columns}
-        yield Record({"line": line}, values, errors)
+        yield Record({"line": line}, *_storable(values, errors))
 
 
 def geojson_records(source, report: ImportReport, *, columns: tuple[str, ...],
@@ -131,13 +133,13 @@ def geojson_records(source, report: ImportReport, *, columns: tuple[str, ...],
     as records of the ``columns`` among their properties, plus what ``geometry`` reads
     from the geometry (None: the geometry is not read)."""
     try:
-        doc = source if isinstance(source, dict) else json.loads(_read_text(source))
+        doc = source if isinstance(source, dict) else json_loads(_read_text(source),
+                                                                 field="file")
     except UnicodeDecodeError as error:
         report.rejected.append(_not_utf8(error))
         return
-    except json.JSONDecodeError as error:
-        report.rejected.append({"line": error.lineno, "field": "file",
-                                "reason": f"not JSON: {error.msg} (column {error.colno})"})
+    except Invalid as error:
+        report.rejected.append({"line": 1, "field": error.field, "reason": error.message})
         return
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(
@@ -159,7 +161,17 @@ def geojson_records(source, report: ImportReport, *, columns: tuple[str, ...],
             read, problems = geometry.read(feature.get("geometry"))
             values |= read
             errors += problems
-        yield Record({"feature": i}, values, errors)
+        yield Record({"feature": i}, *_storable(values, errors))
+
+
+def _storable(values: dict[str, Any], errors: list[tuple[str, str]]
+              ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The values without those no column can store (a NUL, a lone surrogate, a number that
+    is not finite: ``core.validate.json_problems``), each of those an error of its column."""
+    problems = json_problems(values, path="")
+    bad = {path.partition(".")[0].partition("[")[0] for path, _ in problems}
+    return ({k: v for k, v in values.items() if k not in bad},
+            errors + [(path, str(message)) for path, message in problems])
 
 
 def records_import(source, *, fmt: str, known: tuple[str, ...], columns: tuple[str, ...],
@@ -214,6 +226,8 @@ def number(value: Any) -> float:
         raise ValueError(f"not a number: {value!r}")
     try:
         result = float(value)
+    except OverflowError:  # an int beyond a double
+        raise ValueError(f"not a finite number: {len(str(value))} digits") from None
     except ValueError:
         hint = " (use a decimal point)" if isinstance(value, str) and "," in value else ""
         raise ValueError(f"not a number: {value!r}{hint}") from None

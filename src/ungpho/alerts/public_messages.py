@@ -33,6 +33,7 @@ from ungpho.alerts.public_render import (
 )
 from ungpho.audit.services import Actor, audit_image
 from ungpho.core.formats.cap import BASES, CapArea
+from ungpho.core.validate import Invalid, json_problems, time_checked
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry
 from ungpho.incidents.response import IncidentError
@@ -200,6 +201,13 @@ def _changes_apply(message: PublicMessage, changes: dict) -> list[tuple[str, str
         message.basis = changes["basis"]
     if "next_update_at" in changes:
         message.next_update_at = changes["next_update_at"]
+        try:
+            if message.next_update_at is not None:
+                time_checked(message.next_update_at, field="next_update_at")
+        except Invalid as error:
+            problems.append((error.field, error.message))
+    problems += json_problems({k: v for k, v in changes.items() if k != "next_update_at"},
+                              path="")
     for name in AREA_FIELDS:
         if name in changes:
             setattr(message, name, changes[name])

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from ungpho.core.geo.provinces import DATA_FILE, DATA_PACKAGE
+from ungpho.core.validate import Latitude, Longitude
 from ungpho.geo.selectors import province_for_point, province_list
 
 router = Router(tags=["geo"])
@@ -38,7 +39,7 @@ def province_boundaries(request: HttpRequest):
 
 @router.get("/province-at", summary="Tỉnh chứa một điểm / Province containing a point",
             response={200: dict, 404: dict})
-def province_at_point(request: HttpRequest, lat: float, lon: float):
+def province_at_point(request: HttpRequest, lat: Latitude, lon: Longitude):
     province = province_for_point(lat_deg=lat, lon_deg=lon)
     if province is None:
         return Status(404, {"errors": [{"field": "lat,lon", "message": "not inside any province"}]})

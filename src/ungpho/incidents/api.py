@@ -5,11 +5,10 @@ in their scope; errors name the field."""
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from ungpho.core.validate import Invalid, json_loads
 from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.reception import report_receive
@@ -48,9 +47,9 @@ def reports_post(request: HttpRequest):
     name or telephone, and a ``province`` (or coordinates or a facility). 201 with the report
     and its preliminary classification; 422 lists every field at fault; 400 bad JSON."""
     try:
-        body = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return errors_response(400, [("body", f"not valid JSON: {error}")])
+        body = json_loads(request.body)
+    except Invalid as error:
+        return errors_response(400, [(error.field, error.message)])
     if not isinstance(body, dict):
         return errors_response(400, [("body", "the answers must be a JSON object")])
     try:

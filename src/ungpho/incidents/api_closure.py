@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from ungpho.core.validate import POSITIVE_INTEGER, Int, Text
 from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.closure import final_report_save, incident_closure_decide
 from ungpho.incidents.response import IncidentError
@@ -20,24 +21,24 @@ router = Router(tags=["incidents"])
 
 
 class FinalReportIn(Schema):
-    version: int
-    recipients: str | None = None
-    activities: str | None = None
-    countermeasures: str | None = None
-    consequences_people: str | None = None
-    consequences_environment: str | None = None
-    dose_assessment: str | None = None
-    conclusions: str | None = None
+    version: Int(POSITIVE_INTEGER)
+    recipients: Text() | None = None
+    activities: Text() | None = None
+    countermeasures: Text() | None = None
+    consequences_people: Text() | None = None
+    consequences_environment: Text() | None = None
+    dose_assessment: Text() | None = None
+    conclusions: Text() | None = None
 
 
 class ClosureIn(Schema):
-    potential_dose_msv_per_year: float | str
-    dose_basis: str
+    potential_dose_msv_per_year: Text(60, numbers=True)
+    dose_basis: Text()
     remediation_applied: bool
-    reason: str
-    conditions: str = ""
+    reason: Text()
+    conditions: Text() = ""
     override: bool = False
-    override_reason: str = ""
+    override_reason: Text() = ""
 
 
 def _download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:

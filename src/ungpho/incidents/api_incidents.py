@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from ungpho.core.rules.facts import FactsError
+from ungpho.core.validate import BIGINT, SMALLINT, Int, Text
 from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.models import Incident
 from ungpho.incidents.response import (
@@ -20,7 +22,7 @@ from ungpho.incidents.response import (
     incident_open,
     report_link,
 )
-from ungpho.incidents.roles import role_appoint, role_candidates, roles_current
+from ungpho.incidents.roles import role_appoint, roles_current
 from ungpho.incidents.selectors import incident_list_open, incidents_open, incidents_visible
 from ungpho.monitoring.api_reads import AUTH
 
@@ -29,26 +31,29 @@ _ANSWERS = {200: dict, 201: dict, 404: dict, 422: dict}
 
 
 class OpenIn(Schema):
-    report: int
+    report: Int(BIGINT)
     exercise: bool = False
 
 
 class LinkIn(Schema):
-    report: int
+    report: Int(BIGINT)
 
 
 class ClassifyIn(Schema):
+    """The choices are checked against the instrument's tables by the service
+    (``core.rules.confirm``), so a level or category it does not define is named there."""
+
     facts: dict
-    hazard_category: str | None = None
-    alarm_level: int | None = None
-    scope: str | None = None
-    lead: str | None = None
-    reason: str = ""
+    hazard_category: Text(3) | None = None
+    alarm_level: Int(SMALLINT) | None = None
+    scope: Text(10) | None = None
+    lead: Text(200) | None = None
+    reason: Text() = ""
 
 
 class RoleIn(Schema):
-    role: str
-    user: str
+    role: Text(20)
+    user: Text(150)
 
 
 def _time(value: dt.datetime | None) -> str | None:
@@ -174,7 +179,9 @@ def incident_role(request: HttpRequest, pk: int, body: RoleIn):
     incident = incidents_open(user=request.auth).filter(pk=pk).first()
     if incident is None:
         return _not_found(pk)
-    user = role_candidates(incident).filter(username=body.user).first()
+    user = get_user_model().objects.filter(username=body.user, is_active=True).first()
+    if user is None:
+        return errors_response(422, [("user", f"no active user {body.user!r}")])
     try:
         role_appoint(incident=incident, role=body.role, user=user, by=request.auth)
     except IncidentError as error:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from ungpho.core.validate import POSITIVE_INTEGER, Int, Moment, Text
 from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.models import ActivationPackage, IncidentTask, SituationReport
 from ungpho.incidents.packages import package_apply
@@ -23,18 +24,23 @@ router = Router(tags=["incident response"])
 _ANSWERS = {200: dict, 201: dict, 409: dict, 422: dict}
 
 
+Title = Text(300)
+#: A user by id or username (``auth.User.username``: 150 characters).
+Owner = Text(150, numbers=True)
+
+
 class TaskIn(Schema):
-    title: str
-    owner: str | int | None = None
-    due_at: dt.datetime | None = None
+    title: Title
+    owner: Owner | None = None
+    due_at: Moment | None = None
 
 
 class TaskPatch(Schema):
-    version: int
-    title: str | None = None
-    owner: str | int | None = None
-    due_at: dt.datetime | None = None
-    status: str | None = None
+    version: Int(POSITIVE_INTEGER)
+    title: Title | None = None
+    owner: Owner | None = None
+    due_at: Moment | None = None
+    status: Text(20) | None = None
 
 
 def _task(task: IncidentTask, now: dt.datetime) -> dict:

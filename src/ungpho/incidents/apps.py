@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class IncidentsConfig(AppConfig):
@@ -7,7 +8,10 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from ungpho.audit.registry import audited_register
+        from ungpho.db_times import readable_times_register
         from ungpho.incidents import models
+
+        connection_created.connect(readable_times_register)
 
         # Every write records the row's image; `ungpho audit verify` checks the log always,
         # the others with --deep (docs/audit.md).

@@ -28,6 +28,7 @@ from ungpho.core.rules.decision import Decision
 from ungpho.core.rules.loader import rules_in_force
 from ungpho.core.rules.restoration import restoration_end
 from ungpho.core.rules.units import UnitError, decimal_parse, measure_parse
+from ungpho.core.validate import text_problem
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import (
     ClosureDecision,
@@ -75,10 +76,12 @@ def final_report_save(*, incident: Incident, texts: dict[str, str], version: int
     """Save the officer-written sections (keys of REPORT_FIELDS; those absent stay as they
     are), from the version the officer started from; a save from an older version is
     refused, naming who saved meanwhile. Audited."""
-    unknown = [key for key in texts if key not in REPORT_FIELDS]
-    if unknown:
-        raise IncidentError([(key, ERR_UNKNOWN.format(fields=", ".join(REPORT_FIELDS)))
-                             for key in unknown])
+    problems = [(key, ERR_UNKNOWN.format(fields=", ".join(REPORT_FIELDS)))
+                for key in texts if key not in REPORT_FIELDS]
+    problems += [(key, problem) for key, text in texts.items()
+                 if (problem := text_problem(str(text)))]
+    if problems:
+        raise IncidentError(problems)
     incident = _locked_open(incident)
     report, _created = FinalReport.objects.select_for_update().get_or_create(incident=incident)
     if version != report.version:

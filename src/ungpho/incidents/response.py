@@ -16,7 +16,10 @@ from django.db import transaction
 from ungpho.alerts.plans import incident_notify
 from ungpho.audit.services import Actor, audit_image
 from ungpho.core.rules.classify import incident_classify as rules_classify
-from ungpho.core.rules.facts import IncidentFacts, facts_parse
+from ungpho.core.rules.confirm import confirmed_problems
+from ungpho.core.rules.facts import FactsError, IncidentFacts, Problem, facts_parse
+from ungpho.core.rules.loader import rules_in_force
+from ungpho.core.validate import gettext_noop, text_problem
 from ungpho.incidents.deadlines import deadline_meet, deadlines_set
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Classification, Incident, IncidentLogEntry, IncidentReport
@@ -24,7 +27,8 @@ from ungpho.incidents.selectors import incident_title
 
 ERR_LINKED = "report {report} is already linked to {incident}"
 ERR_CLOSED = "incident {incident} is closed"
-ERR_REASON = "a classification that departs from the suggestion needs its written reason"
+ERR_REASON = gettext_noop("a classification that departs from the suggestion needs its "
+                          "written reason")
 
 
 class IncidentError(ValueError):
@@ -105,6 +109,8 @@ def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | 
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status != Incident.Status.OPEN:
         raise IncidentError([("incident", ERR_CLOSED.format(incident=incident.code))])
+    if not isinstance(facts, dict):
+        raise FactsError([Problem("$", "the facts must be a JSON object")])
     facts = {"first_information_at": incident.first_information_at.isoformat(), **facts}
     parsed = facts_parse(IncidentFacts, facts)
     now = dt.datetime.now(dt.UTC)
@@ -113,11 +119,14 @@ def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | 
     chosen = {**suggested, **{k: v for k, v in (confirmed or {}).items() if k in suggested}}
     overridden = any(chosen[k] != suggested[k] for k in ("hazard_category", "alarm_level",
                                                          "scope"))
+    on = dt.date.fromisoformat(answer["on"])
+    problems = confirmed_problems(rules_in_force(on), on, chosen)
     if overridden and not reason.strip():
-        raise IncidentError([("reason", ERR_REASON)])
-    if chosen["scope"] and chosen["scope"] not in Incident.Scope.values:
-        raise IncidentError([("scope", f"{chosen['scope']!r} is not one of "
-                                       f"{', '.join(Incident.Scope.values)}")])
+        problems.append(("reason", ERR_REASON))
+    elif text_problem(reason):
+        problems.append(("reason", text_problem(reason)))
+    if problems:
+        raise IncidentError(problems)
     record = Classification.objects.create(
         incident=incident, at=now, by=Actor.of(by).label, facts=facts, suggestion=answer,
         instrument=answer["instrument"]["number"], overridden=overridden, reason=reason,
@@ -153,6 +162,8 @@ def incident_note(*, incident: Incident, text: str, by,
     """A note in the log, or a correction of an earlier entry (which stays as it was)."""
     if not text.strip():
         raise IncidentError([("text", "a note needs its text")])
+    if text_problem(text):
+        raise IncidentError([("text", text_problem(text))])
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status != Incident.Status.OPEN:
         raise IncidentError([("incident", ERR_CLOSED.format(incident=incident.code))])

@@ -15,12 +15,16 @@ from django.utils import translation
 from ungpho.accounts.roles import Role
 from ungpho.alerts.selectors import on_duty
 from ungpho.audit.services import Actor
+from ungpho.core.validate import Message, gettext_noop
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentRole
 from ungpho.incidents.response import ERR_CLOSED, IncidentError
 
 ERR_NOT_ROLE = "{role!r} is not one of {roles}"
-ERR_INACTIVE = "{user} is not an active user"
+ERR_NO_USER = gettext_noop("choose the person to appoint")
+ERR_NOT_CANDIDATE = gettext_noop("%(user)s is not among the people who may hold a role on this "
+                                 "incident (the duty officers, its province's command board, "
+                                 "its facility's operators)")
 
 
 def role_holder(incident: Incident, role: str):
@@ -54,10 +58,12 @@ def role_appoint(*, incident: Incident, role: str, user, by,
     if role not in IncidentRole.Role.values:
         raise IncidentError([("role", ERR_NOT_ROLE.format(
             role=role, roles=", ".join(IncidentRole.Role.values)))])
-    if user is None or not get_user_model().objects.filter(pk=user.pk, is_active=True).exists():
-        raise IncidentError([("user", ERR_INACTIVE.format(user=user))])
     now = now or dt.datetime.now(dt.UTC)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if user is None:
+        raise IncidentError([("user", Message(ERR_NO_USER))])
+    if not role_candidates(incident).filter(pk=user.pk).exists():
+        raise IncidentError([("user", Message(ERR_NOT_CANDIDATE, user=_name(user)))])
     if incident.status != Incident.Status.OPEN:
         raise IncidentError([("incident", ERR_CLOSED.format(incident=incident.code))])
     held = IncidentRole.objects.filter(incident=incident, role=role, relieved_at__isnull=True)

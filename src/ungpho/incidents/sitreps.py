@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from ungpho.audit.services import Actor, audit_image
+from ungpho.core.validate import Invalid, text_problem, time_checked
 from ungpho.core.vietnam_time import vietnam_text
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import (
@@ -99,13 +100,19 @@ def sitrep_issue(*, incident: Incident, by, situation: str, actions: str = "",
     last = sitrep_last(incident)
     period_from = period_from or (last.period_to if last else incident.first_information_at)
     period_to = period_to or now
-    problems = []
+    problems = [(name, problem) for name, text in (
+        ("situation", situation), ("actions", actions), ("next_steps", next_steps),
+        ("resources", resources)) if (problem := text_problem(text))]
     if not situation.strip():
         problems.append(("situation", ERR_SITUATION))
     if period_to <= period_from:
         problems.append(("period_to", ERR_PERIOD))
-    if next_due_at is not None and next_due_at <= max(period_to, now):
-        problems.append(("next_due_at", ERR_NEXT_DUE))
+    try:
+        if next_due_at is not None and time_checked(next_due_at, field="next_due_at") \
+                <= max(period_to, now):
+            problems.append(("next_due_at", ERR_NEXT_DUE))
+    except Invalid as error:
+        problems.append((error.field, error.message))
     if corrects is not None and corrects.incident_id != incident.pk:
         problems.append(("corrects", ERR_CORRECTS))
     if problems:

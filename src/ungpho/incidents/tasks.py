@@ -9,66 +9,78 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 
 from ungpho.audit.services import Actor, audit_image
+from ungpho.core.validate import (
+    BIGINT,
+    Invalid,
+    Message,
+    gettext_noop,
+    int_parse,
+    storable_text,
+    text_checked,
+    time_parse,
+)
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentTask
 from ungpho.incidents.response import ERR_CLOSED, IncidentError
+from ungpho.incidents.roles import role_candidates
 
-ERR_TITLE = "a task needs its title"
-ERR_OWNER = "no active user {owner!r}"
+ERR_TITLE = gettext_noop("a task needs its title")
+ERR_OWNER = gettext_noop("%(owner)s is not among the people who may act on this incident (the "
+                         "duty officers, its province's command board, its facility's "
+                         "operators)")
 ERR_STATUS = "{status!r} is not one of {statuses}"
 ERR_STALE = ("the task was changed by {by} meanwhile (version {now}, your form had version "
              "{seen}); reload it and make your change again")
 ERR_NO_CHANGE = "nothing to change"
-ERR_DUE = "a due time must be an ISO 8601 time with its UTC offset"
+#: IncidentTask.title
+TITLE_CHARS = 300
 
 _EDITABLE = ("title", "owner", "due_at", "status")
 
 
-def _title(value) -> str:
-    return "" if value is None else str(value)
+def _title(value, incident) -> str:
+    title = "" if value is None else str(value).strip()
+    return text_checked(title, field="title", max_chars=TITLE_CHARS)
 
 
-def _owner(owner) -> Any:
+def _owner(owner, incident) -> Any:
+    """A user, a user id or a username, among those who may hold a role on the incident
+    (``roles.role_candidates``: the scope rules of ``accounts``)."""
     if owner is None or owner == "":
         return None
-    users = get_user_model().objects.filter(is_active=True)
-    found = users.filter(pk=owner.pk).first() if hasattr(owner, "pk") else \
-        users.filter(pk=owner).first() if str(owner).isdigit() else \
-        users.filter(username=owner).first()
+    users = role_candidates(incident)
+    if hasattr(owner, "pk"):
+        found = users.filter(pk=owner.pk).first()
+    elif isinstance(owner, int) or str(owner).isdigit():
+        found = users.filter(pk=int_parse(owner, field="owner", bounds=BIGINT)).first()
+    else:
+        found = users.filter(username=text_checked(owner, field="owner", max_chars=150)).first()
     if found is None:
-        raise IncidentError([("owner", ERR_OWNER.format(owner=str(owner)))])
+        raise Invalid("owner", Message(ERR_OWNER, owner=storable_text(
+            getattr(owner, "username", owner), max_chars=150)))
     return found
 
 
-def _due(value) -> dt.datetime | None:
-    if value is None or value == "" or isinstance(value, dt.datetime):
-        if isinstance(value, dt.datetime) and value.tzinfo is None:
-            raise IncidentError([("due_at", ERR_DUE)])
-        return value or None
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise IncidentError([("due_at", ERR_DUE)]) from None
-    if parsed.tzinfo is None:
-        raise IncidentError([("due_at", ERR_DUE)])
-    return parsed
+def _due(value, incident) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    return time_parse(value, field="due_at")
 
 
-def _parsed(given: dict) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The given ``title``, ``owner`` and ``due_at`` parsed, and every problem with them."""
+def _parsed(given: dict, incident) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The given ``title``, ``owner`` and ``due_at`` checked, and every problem with them."""
     values: dict[str, Any] = {}
     problems = []
     for name, parse in (("title", _title), ("owner", _owner), ("due_at", _due)):
         if name in given:
             try:
-                values[name] = parse(given[name])
-            except IncidentError as error:
-                problems += error.problems
+                values[name] = parse(given[name], incident)
+            except Invalid as error:
+                problems.append((error.field, error.message))
     return values, problems
 
 
@@ -81,19 +93,19 @@ def task_create(*, incident: Incident, title: str, by, owner=None, due_at=None,
                 application=None, now: dt.datetime | None = None) -> IncidentTask:
     """A new open task; logged. ``owner``: a user, a user id or a username. Runs in the
     caller's transaction when there is one (an activation package makes several at once)."""
-    values, problems = _parsed({"owner": owner, "due_at": due_at})
-    if not title.strip():
-        problems.insert(0, ("title", ERR_TITLE))
+    values, problems = _parsed({"title": title, "owner": owner, "due_at": due_at}, incident)
+    if "title" in values and not values["title"]:
+        problems.insert(0, ("title", Message(ERR_TITLE)))
     if problems:
         raise IncidentError(problems)
-    owner, due_at = values["owner"], values["due_at"]
+    title, owner, due_at = values["title"], values["owner"], values["due_at"]
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if incident.status != Incident.Status.OPEN:
             raise IncidentError([("incident", ERR_CLOSED.format(incident=incident.code))])
         now = now or dt.datetime.now(dt.UTC)
         task = IncidentTask.objects.create(
-            incident=incident, title=title.strip()[:300], owner=owner, role=role,
+            incident=incident, title=title, owner=owner, role=role,
             due_at=due_at, origin=origin, application=application, cite=cite,
             created_at=now, created_by=Actor.of(by).label)
         audit_image(task, by=by, action="incident.task.create")
@@ -113,9 +125,9 @@ def task_update(*, task: IncidentTask, version: int, by, now: dt.datetime | None
     if unknown:
         raise IncidentError([(name, f"not a field of a task ({', '.join(_EDITABLE)})")
                              for name in sorted(unknown)])
-    values, problems = _parsed(changes)
-    if "title" in values and not values["title"].strip():
-        problems.append(("title", ERR_TITLE))
+    values, problems = _parsed(changes, task.incident)
+    if "title" in values and not values["title"]:
+        problems.append(("title", Message(ERR_TITLE)))
     if "status" in changes:
         if changes["status"] not in IncidentTask.Status.values:
             problems.append(("status", ERR_STATUS.format(

@@ -1,11 +1,19 @@
-from __future__ import annotations
+"""``POST /api/v1/readings``: the HTTP door of the ingestion pipeline (a station's batch, JSON
+or a station file as text). A body it cannot read at all is answered 400 naming ``body`` and
+kept as a dead letter (``ungpho.faults``) when the station's token is valid; a bad item is
+rejected alone, naming ``readings[i].<field>``, and the good ones beside it are stored (207).
+"""
 
-import json
+from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Status
 
 from ungpho.core.formats.readings_json import Rejection, parse_batch
+from ungpho.core.validate import Invalid, json_loads
+from ungpho.faults.doors import StillDead
+from ungpho.faults.models import DeadLetter
+from ungpho.faults.services import deadletter_keep
 from ungpho.monitoring.models import Reading, Station
 from ungpho.monitoring.selectors import station_by_token
 from ungpho.monitoring.services import lines_ingest, readings_ingest
@@ -14,7 +22,6 @@ router = Router(tags=["monitoring"])
 
 ERR_TOKEN_MISSING = "send the station's token as 'Authorization: Bearer <token>'"
 ERR_TOKEN_BAD = "the token is not valid for any station"
-ERR_JSON = "the body is not valid JSON: {error}"
 ERR_STATION_UNKNOWN = "no station with code {code!r}"
 ERR_STATION_MISMATCH = "the token belongs to station {own!r}, not {code!r}"
 
@@ -49,9 +56,13 @@ def readings_post(request: HttpRequest):
     if request.content_type == "text/plain":
         return _file_body(request, station)
     try:
-        body = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return _error(400, "body", ERR_JSON.format(error=error))
+        body = json_loads(request.body)
+    except Invalid as error:
+        # Kept only when the token is valid: an anonymous sender could otherwise fill the
+        # dead-letter table with anything, and nobody could act on its letters.
+        deadletter_keep(door=DeadLetter.Door.HTTP, source=_source(station),
+                        payload=request.body, reason=error.message, field=error.field)
+        return _error(400, error.field, error.message)
     code, readings, rejections = parse_batch(body)
     if code is not None and code != station.code:
         if not Station.objects.filter(code=code).exists():
@@ -62,11 +73,33 @@ def readings_post(request: HttpRequest):
     return _outcome(result)
 
 
+def _source(station: Station) -> str:
+    return f"{Reading.Via.HTTP}:{station.code}"
+
+
 def _file_body(request: HttpRequest, station: Station):
     """A body in the station file format of TT 10/2021 (``Content-Type: text/plain``)."""
     result = lines_ingest(station=station, lines=request.body.splitlines(keepends=True),
-                          via=Reading.Via.HTTP, source=f"http:{station.code}")
+                          via=Reading.Via.HTTP, source=_source(station))
     return _outcome(result)
+
+
+def http_letter_retry(letter: DeadLetter) -> str:
+    """Feed a kept body to the door again (``faults.doors.deadletter_retry``), as the
+    station of its source sent it."""
+    code = letter.source.removeprefix(f"{Reading.Via.HTTP}:")
+    station = Station.objects.filter(code=code).first()
+    if station is None:
+        raise StillDead(ERR_STATION_UNKNOWN.format(code=code), "station")
+    try:
+        body = json_loads(bytes(letter.payload or b""))
+    except Invalid as error:
+        raise StillDead(error.message, error.field) from None
+    _code, readings, rejections = parse_batch(body)
+    result = readings_ingest(station=station, readings=readings, via=Reading.Via.HTTP,
+                             rejected=rejections)
+    return (f"stored {result.stored}, duplicates {result.duplicates}, rejected "
+            f"{len(result.rejected)}")
 
 
 def _outcome(result):

@@ -15,9 +15,9 @@ from ninja import Router
 from ninja.errors import HttpError
 from ninja.security import HttpBasicAuth, django_auth
 
-from ungpho.core.formats.readings_json import parse_time
 from ungpho.core.monitoring.qc import flag_labels
 from ungpho.core.science.aggregates import PERIODS, series_aggregate
+from ungpho.core.validate import Invalid, time_parse
 from ungpho.monitoring.indices import station_aqi
 from ungpho.monitoring.models import Parameter, Reading, Station
 from ungpho.monitoring.selectors import (
@@ -44,10 +44,10 @@ MAX_SPAN = dt.timedelta(days=400)
 
 def _window(since: str | None, until: str | None, default: dt.timedelta):
     try:
-        end = parse_time(until) if until else dt.datetime.now(dt.UTC)
-        start = parse_time(since) if since else end - default
-    except ValueError as error:
-        raise HttpError(422, f"since/until: {error}") from None
+        end = time_parse(until, field="until") if until else dt.datetime.now(dt.UTC)
+        start = time_parse(since, field="since") if since else end - default
+    except Invalid as error:
+        raise HttpError(422, str(error)) from None
     if not start < end or end - start > MAX_SPAN:
         raise HttpError(422, f"since/until: need since < until, at most {MAX_SPAN.days} days")
     return start, end

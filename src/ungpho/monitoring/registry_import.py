@@ -53,6 +53,7 @@ from django.db import DatabaseError, transaction
 
 from ungpho.core.geo.provinces import load_provinces
 from ungpho.core.monitoring.limits import alarm_level
+from ungpho.core.validate import INTEGER
 from ungpho.geo.models import Province
 from ungpho.geo.selectors import province_for_point
 from ungpho.monitoring.models import Parameter, Station
@@ -84,8 +85,8 @@ def _positive_int(value: Any) -> int:
         value = int(value.strip())
     elif isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"not a positive integer: {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= INTEGER[1]:
+        raise ValueError(f"not a positive integer up to {INTEGER[1]}: {value!r}")
     return value
 
 

@@ -117,8 +117,8 @@ def readings_ingest(*, station: Station, readings: list[ParsedReading], via: str
     return _batch_ingest(
         station=station, items=items, via=via, source=f"{via}:{station.code}", by=by,
         rejected=[Rejected(r.index, r.field, r.message) for r in rejected],
-        field_name=lambda r: r.field if r.field.startswith("readings") else
-        f"readings[{r.line_no}].{_JSON_FIELD.get(r.field, r.field)}")
+        field_name=lambda r: r.field if r.line_no is None or r.field.startswith("readings")
+        else f"readings[{r.line_no}].{_JSON_FIELD.get(r.field, r.field)}")
 
 
 def lines_ingest(*, station: Station, lines, via: str, source: str, by=None) -> IngestResult:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from ungpho.core.validate import Invalid, json_loads
 from ungpho.faults.doors import database_at_fault
 from ungpho.faults.models import DeadLetter
 from ungpho.faults.services import deadletter_keep
@@ -35,9 +34,11 @@ def positions_post(request: HttpRequest):
                                         "send the tracker's token as 'Authorization: Bearer "
                                         "<token>'"}]})
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, RecursionError) as error:  # RecursionError: "[" × 100,000
-        return Status(400, {"errors": [{"field": "body", "message": f"not valid JSON: {error}"}]})
+        body = json_loads(request.body)
+    except Invalid as error:  # kept, as the readings door keeps a station's (token valid)
+        deadletter_keep(door=DeadLetter.Door.TRACKER, source=HTTP_SOURCE.format(
+            serial=source.serial), payload=request.body, reason=error.message, field=error.field)
+        return Status(400, {"errors": [{"field": error.field, "message": error.message}]})
     try:
         result = positions_ingest(source=source, body=body, via="http")
     except Exception as error:

@@ -9,7 +9,6 @@ zones PAZ, UPZ, EPD, ICPD).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Any
 
@@ -18,6 +17,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from ungpho.core.rules.zones import ZONES
+from ungpho.core.validate import Invalid, date_checked, json_loads
 from ungpho.registry_io import number, text_of
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -51,7 +51,9 @@ def date_cell(value: Any) -> dt.date:
     if not _DATE.fullmatch(text):
         raise ValueError(f"not a date YYYY-MM-DD: {value!r}")
     try:
-        return dt.date.fromisoformat(text)
+        return date_checked(dt.date.fromisoformat(text), field="")
+    except Invalid as error:
+        raise ValueError(error.message) from None
     except ValueError as error:
         raise ValueError(f"not a date: {value!r} ({error})") from None
 
@@ -94,9 +96,9 @@ def area(value: Any) -> dict:
     """A GeoJSON Polygon or MultiPolygon in lon/lat (RFC 7946 §3.1.6), valid (OGC SFA)."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"not GeoJSON: {error.msg} (column {error.colno})") from None
+            value = json_loads(value, field="area")
+        except Invalid as error:
+            raise ValueError(f"not GeoJSON: {error.message}") from None
     kind = value.get("type") if isinstance(value, dict) else type(value).__name__
     if kind not in AREAS:
         raise ValueError(f"must be a GeoJSON Polygon or MultiPolygon (lon/lat), got {kind!r}")

@@ -9,7 +9,6 @@ Payload: ``{"positions": [{"time": "2026-11-21T10:05:00+07:00", "lat": 20.84, "l
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -22,6 +21,7 @@ from ungpho.core.geo.tracking import (
     position_alerts,
     working_hours_parse,
 )
+from ungpho.core.validate import Invalid, number_checked, time_parse
 from ungpho.monitoring.tokens import token_digest, token_new, token_payload
 from ungpho.preparedness.models import RadioactiveSource, TrackerPosition
 from ungpho.preparedness.services import RegistryError, source_report_raise
@@ -99,28 +99,14 @@ def _parsed(body) -> tuple[list[tuple[int, dt.datetime, float, float]], list[dic
     for i, item in enumerate(items):
         try:
             if not isinstance(item, dict):
-                raise ValueError("position", "must be an object with time, lat, lon")
-            try:
-                at = dt.datetime.fromisoformat(str(item.get("time")))
-            except ValueError:
-                raise ValueError("time", f"{item.get('time')!r} is not an ISO 8601 time"
-                                 ) from None
-            if at.tzinfo is None:
-                raise ValueError("time", "needs its offset, e.g. +07:00")
-            try:
-                at = at.astimezone(dt.UTC)
-            except OverflowError:  # 0001-01-01T00:00+07:00 has no UTC time
-                raise ValueError("time", f"{item['time']!r} is out of range") from None
-            lat, lon = item.get("lat"), item.get("lon")
-            for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
-                # abs() first: isfinite() of a 400-digit integer raises OverflowError.
-                if isinstance(value, bool) or not isinstance(value, int | float) \
-                        or abs(value) > limit or not math.isfinite(value):
-                    raise ValueError(name, f"{value!r} is not a {name} in degrees")
-        except ValueError as error:
-            bad.append({"index": i, "field": error.args[0], "reason": error.args[1]})
+                raise Invalid("position", "must be an object with time, lat, lon")
+            at = time_parse(item.get("time"), field="time")
+            lat = number_checked(item.get("lat"), field="lat", low=-90, high=90)
+            lon = number_checked(item.get("lon"), field="lon", low=-180, high=180)
+        except Invalid as error:
+            bad.append({"index": i, "field": error.field, "reason": error.message})
             continue
-        good.append((i, at, float(lat), float(lon)))
+        good.append((i, at, lat, lon))
     return good, bad
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ungpho.core.validate import POSITIVE_INTEGER
 from ungpho.incidents.closure import (
     REPORT_FIELDS,
     REPORT_REQUIRED,
@@ -27,6 +28,7 @@ from ungpho.incidents.models import ClosureDecision, FinalReport
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_holder
 from ungpho.incidents.selectors import incidents_visible
+from ungpho.web.form_input import form_int, problems_shown
 
 CLOSURE_FIELDS = ("potential_dose_msv_per_year", "dose_basis", "remediation_applied",
                   "conditions", "reason", "override", "override_reason")
@@ -64,7 +66,8 @@ def _incident(request: HttpRequest, pk: int):
 
 
 def _refused(request, incident, error: IncidentError, **typed) -> HttpResponse:
-    problems = [f"{field}: {message}" for field, message in error.problems]
+    problems = [problems_shown([problem], (FinalReport, ClosureDecision))
+                for problem in error.problems]
     status = 409 if any(field == "version" for field, _m in error.problems) else 400
     return render(request, "web/incident_closure_page.html", {
         "incident": incident, **context(incident, request.user, problems=problems, **typed)},
@@ -76,12 +79,9 @@ def _refused(request, incident, error: IncidentError, **typed) -> HttpResponse:
 def incident_final_report_save(request: HttpRequest, pk: int):
     incident = _incident(request, pk)
     texts = {name: request.POST[name] for name in REPORT_FIELDS if name in request.POST}
-    version = request.POST.get("version", "")
     try:
-        if not version.isdigit():
-            raise IncidentError([("version", _("missing or not a number"))])
-        final_report_save(incident=incident, texts=texts, version=int(version),
-                          by=request.user)
+        version = form_int(request.POST.get("version"), "version", POSITIVE_INTEGER)
+        final_report_save(incident=incident, texts=texts, version=version, by=request.user)
     except IncidentError as error:
         return _refused(request, incident, error, texts=texts)
     messages.success(request, _("Final report saved."))

@@ -11,13 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ungpho.core.rules.facts import FactsError
+from ungpho.core.validate import SMALLINT, Invalid, json_loads
+from ungpho.incidents.models import Classification
 from ungpho.incidents.response import IncidentError, incident_classify
 from ungpho.incidents.selectors import incidents_open
 from ungpho.web.facts_form import facts_form, facts_from_form, facts_values, field_of
+from ungpho.web.form_input import form_int, problems_shown
 
 CONFIRMED = ("hazard_category", "alarm_level", "scope", "reason")
 
@@ -73,21 +75,22 @@ def incident_facts_classify(request: HttpRequest, pk: int):
     mode = "json" if request.POST.get("mode") == "json" else "form"
     confirmed = {k: request.POST[k] for k in ("hazard_category", "scope")
                  if request.POST.get(k)}
-    if request.POST.get("alarm_level", "").isdigit():
-        confirmed["alarm_level"] = int(request.POST["alarm_level"])
     values = _posted_values(request)
     positions: dict = {}
     errors: dict[str, str] = {}
     summary: list[str] = []
     try:
+        if request.POST.get("alarm_level"):
+            confirmed["alarm_level"] = form_int(request.POST["alarm_level"], "alarm_level",
+                                                SMALLINT)
         if mode == "json":
-            facts = json.loads(request.POST.get("facts") or "{}")
+            facts = json_loads(request.POST.get("facts") or "{}", field="facts")
         else:
             facts, positions = facts_from_form(request.POST)
         incident_classify(incident=incident, facts=facts, by=request.user,
                           confirmed=confirmed, reason=request.POST.get("reason", ""))
-    except json.JSONDecodeError as error:
-        summary = [_("facts: not valid JSON (%(error)s)") % {"error": error}]
+    except Invalid as error:
+        summary = [problems_shown([(error.field, error.message)], Classification)]
     except FactsError as error:
         shown = {n.name for n in facts_form(values, {}) if n.kind == "field"}
         for problem in error.problems:
@@ -96,7 +99,7 @@ def incident_facts_classify(request: HttpRequest, pk: int):
                 errors.setdefault(name, problem.message)
             summary.append(f"{name or '$'}: {problem.message}")
     except IncidentError as error:
-        summary = [f"{field}: {message}" for field, message in error.problems]
+        summary = [problems_shown([problem], Classification) for problem in error.problems]
     else:
         return redirect("incident", pk=incident.pk)
     request.session[_session_key(incident)] = {

@@ -5,8 +5,6 @@ commander and released."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
@@ -31,10 +29,12 @@ from ungpho.alerts.public_render import (
     template_fields,
     templates,
 )
+from ungpho.core.validate import POSITIVE_INTEGER
 from ungpho.core.vietnam_time import VIETNAM
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_holder
 from ungpho.incidents.selectors import incidents_open
+from ungpho.web.form_input import form_int, form_time, problems_shown
 
 
 def context(incident, user) -> dict:
@@ -56,7 +56,7 @@ def message_new(request: HttpRequest, pk: int):
         message = message_draft(incident=incident, template=request.POST.get("template", ""),
                                 by=request.user, public_url=public_url(request))
     except IncidentError as error:
-        flash.error(request, str(error))
+        flash.error(request, problems_shown(error.problems, PublicMessage))
         return redirect("incident", pk=incident.pk)
     return redirect("incident-message", pk=incident.pk, mid=message.pk)
 
@@ -70,7 +70,7 @@ def message_cancel(request: HttpRequest, pk: int):
                                        text_vi=request.POST.get("text_vi", ""),
                                        text_en=request.POST.get("text_en", ""))
     except IncidentError as error:
-        flash.error(request, str(error))
+        flash.error(request, problems_shown(error.problems, PublicMessage))
         return redirect("incident", pk=incident.pk)
     return redirect("incident-message", pk=incident.pk, mid=message.pk)
 
@@ -108,14 +108,12 @@ def _changes(message: PublicMessage, post, instrument) -> tuple[dict, list]:
                                       "en": post.get(f"v_{f.name}_en", "")}
                              for f in placeholders}
         changes["flags"] = {f.name: post.get(f"f_{f.name}") == "on" for f in flags}
-        changes["guidance"] = [int(n) for n in post.getlist("guidance") if n.isdigit()]
-        when = post.get("next_update_at", "").strip()
+        changes["guidance"] = [int(n) for n in post.getlist("guidance")
+                               if n.isdigit() and len(n) < 10]  # item numbers: 1, 2, …
         try:
-            changes["next_update_at"] = dt.datetime.fromisoformat(when).replace(
-                tzinfo=VIETNAM) if when else None
-        except ValueError:
-            problems.append(("next_update_at", _("%(value)r is not a date and time") % {
-                "value": when}))
+            changes["next_update_at"] = form_time(post.get("next_update_at"), "next_update_at")
+        except IncidentError as error:
+            problems += error.problems
     else:
         changes |= {"text_vi": post.get("text_vi", ""), "text_en": post.get("text_en", "")}
     changes |= {"area_desc_vi": post.get("area_desc_vi", "").strip(),
@@ -131,9 +129,9 @@ def _changes(message: PublicMessage, post, instrument) -> tuple[dict, list]:
 
 def _act(request: HttpRequest, message: PublicMessage, instrument) -> list[str]:
     action = request.POST.get("action")
-    revision = int(request.POST["revision"]) if request.POST.get("revision", "").isdigit() \
-        else None
     try:
+        revision = form_int(request.POST["revision"], "revision", POSITIVE_INTEGER) \
+            if request.POST.get("revision") else None
         if action == "save":
             changes, problems = _changes(message, request.POST, instrument)
             if problems:
@@ -147,7 +145,7 @@ def _act(request: HttpRequest, message: PublicMessage, instrument) -> list[str]:
             flash.success(request, _("Message no. %(number)s released: %(url)s") % {
                 "number": released.number, "url": message_url(released, public_url(request))})
     except IncidentError as error:
-        return [f"{field}: {text}" for field, text in error.problems]
+        return [problems_shown([problem], PublicMessage) for problem in error.problems]
     return []
 
 

@@ -5,7 +5,6 @@ forms whose handlers redirect back to the page."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,17 +14,22 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ungpho.incidents.models import ActivationPackage, IncidentTask
+from ungpho.core.validate import BIGINT, POSITIVE_INTEGER, POSITIVE_SMALLINT
+from ungpho.incidents.models import (
+    ActivationPackage,
+    ChecklistTick,
+    IncidentTask,
+    PhaseChange,
+    SituationReport,
+)
 from ungpho.incidents.packages import package_apply, packages_suggest
 from ungpho.incidents.phases import checklist_tick, checklist_untick, phase_advance, phases_state
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.selectors import incidents_open
 from ungpho.incidents.sitreps import sitrep_draft, sitrep_issue, sitrep_last
 from ungpho.incidents.tasks import task_create, task_overdue, task_update
+from ungpho.web.form_input import form_int, form_time, form_user, problems_shown
 from ungpho.web.incident_roles import role_candidates
-
-#: The page shows and takes times in Vietnam's time.
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def context(incident, user) -> dict:
@@ -55,36 +59,8 @@ def _back(incident, anchor: str):
     return redirect(f"{reverse('incident', args=[incident.pk])}#{anchor}")
 
 
-def _refused(request: HttpRequest, error: IncidentError) -> None:
-    messages.error(request, "; ".join(f"{field}: {message}" for field, message in error.problems))
-
-
-def _local_time(raw: str, field: str) -> dt.datetime | None:
-    """A datetime-local field (Vietnam's time) as an aware time; empty: none."""
-    if not raw:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise IncidentError([(field, _("not a date and time: %(value)s") % {"value": raw})]) \
-            from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)
-
-
-def _candidate(incident, raw: str | None):
-    """The owner chosen in a form: one of the people who may hold a role; empty: none."""
-    if not raw:
-        return None
-    user = role_candidates(incident).filter(pk=raw if raw.isdigit() else None).first()
-    if user is None:
-        raise IncidentError([("owner", _("not one of the people on duty for this incident"))])
-    return user
-
-
-def _int(raw: str | None, field: str) -> int:
-    if not (raw or "").isdigit():
-        raise IncidentError([(field, _("a number is needed"))])
-    return int(raw)
+def _refused(request: HttpRequest, error: IncidentError, model=IncidentTask) -> None:
+    messages.error(request, problems_shown(error.problems, model))
 
 
 @login_required
@@ -93,10 +69,11 @@ def incident_checklist(request: HttpRequest, pk: int):
     incident = _incident(request, pk)
     try:
         action = checklist_untick if request.POST.get("action") == "untick" else checklist_tick
-        action(incident=incident, phase=_int(request.POST.get("phase"), "phase"),
+        action(incident=incident,
+               phase=form_int(request.POST.get("phase"), "phase", POSITIVE_SMALLINT),
                item=request.POST.get("item", ""), by=request.user)
     except IncidentError as error:
-        _refused(request, error)
+        _refused(request, error, ChecklistTick)
     return _back(incident, "phases")
 
 
@@ -105,11 +82,12 @@ def incident_checklist(request: HttpRequest, pk: int):
 def incident_phase(request: HttpRequest, pk: int):
     incident = _incident(request, pk)
     try:
-        phase_advance(incident=incident, to=_int(request.POST.get("to"), "to"),
-                      seen=_int(request.POST.get("seen"), "seen"),
+        phase_advance(incident=incident,
+                      to=form_int(request.POST.get("to"), "phase", POSITIVE_SMALLINT),
+                      seen=form_int(request.POST.get("seen"), "seen", POSITIVE_SMALLINT),
                       reason=request.POST.get("reason", ""), by=request.user)
     except IncidentError as error:
-        _refused(request, error)
+        _refused(request, error, PhaseChange)
     return _back(incident, "phases")
 
 
@@ -119,8 +97,8 @@ def incident_task_create(request: HttpRequest, pk: int):
     incident = _incident(request, pk)
     try:
         task_create(incident=incident, title=request.POST.get("title", ""),
-                    owner=_candidate(incident, request.POST.get("owner")),
-                    due_at=_local_time(request.POST.get("due_at", ""), "due_at"),
+                    owner=form_user(request.POST.get("owner"), "owner"),
+                    due_at=form_time(request.POST.get("due_at"), "due_at"),
                     by=request.user)
     except IncidentError as error:
         _refused(request, error)
@@ -137,10 +115,11 @@ def incident_task_update(request: HttpRequest, pk: int, task: int):
         changes["status"] = request.POST["status"]
     try:
         if "owner" in request.POST:
-            changes["owner"] = _candidate(incident, request.POST["owner"])
+            changes["owner"] = form_user(request.POST["owner"], "owner")
         if "due_at" in request.POST:
-            changes["due_at"] = _local_time(request.POST["due_at"], "due_at")
-        task_update(task=row, version=_int(request.POST.get("version"), "version"),
+            changes["due_at"] = form_time(request.POST["due_at"], "due_at")
+        task_update(task=row, version=form_int(request.POST.get("version"), "version",
+                                               POSITIVE_INTEGER),
                     by=request.user, **changes)
     except IncidentError as error:
         _refused(request, error)
@@ -170,15 +149,16 @@ def incident_sitrep_issue(request: HttpRequest, pk: int):
     incident = _incident(request, pk)
     post = request.POST
     try:
-        corrects = incident.sitreps.filter(pk=post["corrects"]).first() \
-            if post.get("corrects", "").isdigit() else None
+        corrects = incident.sitreps.filter(
+            pk=form_int(post["corrects"], "corrects", BIGINT)).first() \
+            if post.get("corrects") else None
         sitrep_issue(incident=incident, by=request.user, situation=post.get("situation", ""),
                      actions=post.get("actions", ""), next_steps=post.get("next_steps", ""),
                      resources=post.get("resources", ""),
-                     next_due_at=_local_time(post.get("next_due_at", ""), "next_due_at"),
+                     next_due_at=form_time(post.get("next_due_at"), "next_due_at"),
                      corrects=corrects)
     except IncidentError as error:
-        _refused(request, error)
+        _refused(request, error, SituationReport)
     return _back(incident, "sitreps")
 
 

@@ -13,6 +13,7 @@ from ungpho.incidents.models import IncidentRole
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_appoint, role_candidates, roles_current
 from ungpho.incidents.selectors import incidents_open
+from ungpho.web.form_input import form_user, problems_shown
 
 
 def context(incident, user) -> dict:
@@ -26,10 +27,9 @@ def context(incident, user) -> dict:
 @require_POST
 def incident_role_appoint(request: HttpRequest, pk: int):
     incident = get_object_or_404(incidents_open(user=request.user), pk=pk)
-    user = role_candidates(incident).filter(pk=request.POST.get("user") or None).first()
     try:
-        role_appoint(incident=incident, role=request.POST.get("role", ""), user=user,
-                     by=request.user)
+        role_appoint(incident=incident, role=request.POST.get("role", ""),
+                     user=form_user(request.POST.get("user"), "user"), by=request.user)
     except IncidentError as error:
-        messages.error(request, str(error))
+        messages.error(request, problems_shown(error.problems, IncidentRole))
     return redirect("incident", pk=incident.pk)

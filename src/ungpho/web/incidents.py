@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ungpho.incidents.deadlines import deadline_acknowledge, deadline_meet
-from ungpho.incidents.models import Incident
+from ungpho.incidents.models import Incident, IncidentLogEntry
 from ungpho.incidents.response import (
     IncidentError,
     incident_note,
@@ -35,6 +35,7 @@ from ungpho.web import (
     incident_response,
     incident_roles,
 )
+from ungpho.web.form_input import object_or_404, problems_shown
 
 
 @login_required
@@ -54,8 +55,7 @@ def report_incident_open(request: HttpRequest, pk: int):
 @require_POST
 def report_incident_link(request: HttpRequest, pk: int):
     report = get_object_or_404(incident_list_open(user=request.user), pk=pk)
-    incident = get_object_or_404(incidents_open(user=request.user),
-                                 pk=request.POST.get("incident"))
+    incident = object_or_404(incidents_open(user=request.user), request.POST.get("incident"))
     try:
         report_link(report=report, incident=incident, by=request.user)
     except IncidentError as error:
@@ -74,7 +74,7 @@ def incident_detail(request: HttpRequest, pk: int):
             "incident": incident.code})
         return redirect("incident", pk=incident.pk)
     if request.method == "POST" and request.POST.get("action") in ("meet", "ack"):
-        deadline = get_object_or_404(incident.deadlines, pk=request.POST.get("deadline"))
+        deadline = object_or_404(incident.deadlines, request.POST.get("deadline"))
         if request.POST["action"] == "meet":
             with transaction.atomic():
                 deadline_meet(deadline=deadline, by=request.user)
@@ -86,7 +86,7 @@ def incident_detail(request: HttpRequest, pk: int):
             incident_note(incident=incident, text=request.POST.get("text", ""),
                           by=request.user)
         except IncidentError as error:
-            messages.error(request, str(error))
+            messages.error(request, problems_shown(error.problems, IncidentLogEntry))
         return redirect("incident", pk=incident.pk)
     classifications = list(incident.classifications.all())
     return render(request, "web/incident.html", {

@@ -25,6 +25,7 @@ from ungpho.incidents.selectors import (
     reports_visible,
 )
 from ungpho.preparedness.selectors import facility_list, source_list
+from ungpho.web.form_input import message_shown
 
 #: The caller's part first (what the officer writes while on the phone), the receiving
 #: desk's part (prefilled) after it.
@@ -81,7 +82,7 @@ def report_new(request: HttpRequest):
         except IncidentError as error:
             problems = error.problems
             for field, message in problems:
-                errors.setdefault(field, message)
+                errors.setdefault(field, message_shown(message))
         else:
             return redirect("report", pk=report.pk)
     else:
@@ -95,7 +96,8 @@ def report_new(request: HttpRequest):
     return render(request, "web/reception.html", {
         "title": localized(form.title.vi, form.title.en), "cite": instrument.cite(form.cite),
         "sections": sections, "values": values, "errors": errors, "focus": focus,
-        "summary": [(field, labels.get(field, field), message) for field, message in problems],
+        "summary": [(field, labels.get(field, field), message_shown(message))
+                    for field, message in problems],
         "provinces": province_list(), "facilities": facility_list(user=request.user),
         "sources": source_list(user=request.user)}, status=422 if problems else 200)
 

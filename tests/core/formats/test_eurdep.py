@@ -317,7 +317,7 @@ def _messages(draw):
         draw(st.none() | st.floats(-500, 9000))) for code in codes]
     values = []
     for _ in range(draw(st.integers(0, 6))):
-        begin = draw(st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2100, 1, 1),
+        begin = draw(st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2099, 12, 1),
                                   timezones=st.just(UTC))).replace(microsecond=0)
         values.append(EurdepValue(
             0, draw(st.sampled_from(codes)), begin,

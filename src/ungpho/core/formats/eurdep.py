@@ -69,6 +69,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from ungpho.core.validate import Invalid, storable_text, text_problem, time_checked
+
 FORMAT_VERSION = "2.1"
 GAMMA_NUCLIDE = "T-GAMMA"
 #: Sample type code list: A5 = "EXTERNAL RADIATION".
@@ -88,6 +90,8 @@ _MARKER = re.compile(r"(BEGIN|END)_(\w+)", re.IGNORECASE)
 _FIELD_LIST = re.compile(r"FIELD_LIST(?:\s+(.*))?", re.IGNORECASE)
 _FORBIDDEN = re.compile(r'[\\;"\x00-\x1f\x7f]')
 _VERSION_2 = re.compile(r"2(?:\.\d+)*")
+#: Longest locality name accepted and line kept with a rejection.
+_TEXT_CHARS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,12 +186,14 @@ class _Parser:
             else:
                 self.rejections.append(EurdepRejection(
                     value.line_no, "LOCALITY_CODE",
-                    f"{value.locality_code!r} is not defined in any LOCALITY section", text))
+                    f"{value.locality_code!r} is not defined in any LOCALITY section",
+                    storable_text(text, max_chars=_TEXT_CHARS)))
         self.rejections.sort(key=lambda rejection: rejection.line_no)
         return self.localities, values, self.rejections
 
     def _reject(self, field_name: str, reason: str) -> None:
-        self.rejections.append(EurdepRejection(self.line_no, field_name, reason, self.text))
+        self.rejections.append(EurdepRejection(self.line_no, field_name, reason,
+                                                storable_text(self.text, max_chars=_TEXT_CHARS)))
 
     def _dispatch(self, content: str) -> None:
         marker = _MARKER.fullmatch(content)
@@ -277,9 +283,11 @@ class _Parser:
             except ValueError as error:
                 kept[name] = None
                 self._reject(name, f"{error}; dropped, locality {code} kept without it")
+        name = record.get("LOCALITY_NAME") or ""
+        if text_problem(name, max_chars=_TEXT_CHARS):
+            raise _Reject("LOCALITY_NAME", str(text_problem(name, max_chars=_TEXT_CHARS)))
         self.localities[code] = EurdepLocality(
-            code, record.get("LOCALITY_NAME") or "", kept["LATITUDE"], kept["LONGITUDE"],
-            kept["HEIGHT_ABOVE_SEA"])
+            code, name, kept["LATITUDE"], kept["LONGITUDE"], kept["HEIGHT_ABOVE_SEA"])
 
 
 def _content_or_none(stripped: str) -> str | None:
@@ -324,6 +332,8 @@ def _required(record: dict[str, str | None], name: str) -> str:
     text = record.get(name)
     if not text:
         raise _Reject(name, "missing (empty, '-', or '!' without a default)")
+    if text_problem(text):
+        raise _Reject(name, str(text_problem(text)))
     return text
 
 
@@ -351,7 +361,7 @@ def _value(line_no: int, record: dict[str, str | None]) -> EurdepValue:
                                "large)")
     nuclide = _required(record, "NUCLIDE")
     validated_text = record.get("VALIDATED")
-    if validated_text and not _INTEGER.fullmatch(validated_text):
+    if validated_text and not (_INTEGER.fullmatch(validated_text) and len(validated_text) < 10):
         raise _Reject("VALIDATED", f"{validated_text!r} is not an integer flag")
     return EurdepValue(line_no, code, begin, end, value_usv_h, nuclide,
                        int(validated_text) if validated_text else None)
@@ -366,10 +376,15 @@ def _time(record: dict[str, str | None], name: str) -> datetime:
     second = int(match[6] or 0)
     try:
         if (hour, minute, second) == (24, 0, 0):
-            return datetime(year, month, day, tzinfo=UTC) + timedelta(days=1)
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except ValueError as error:
+            moment = datetime(year, month, day, tzinfo=UTC) + timedelta(days=1)
+        else:
+            moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except (ValueError, OverflowError) as error:  # OverflowError: 9999-12-31T24:00Z
         raise _Reject(name, f"{text!r} is not a real date-time ({error})") from None
+    try:
+        return time_checked(moment, field=name)
+    except Invalid as error:
+        raise _Reject(name, error.message) from None
 
 
 def _coordinate(text: str, positive: str, negative: str, limit_deg: int) -> float:
@@ -386,7 +401,7 @@ def _coordinate(text: str, positive: str, negative: str, limit_deg: int) -> floa
 
 
 def _height(text: str) -> float:
-    if not _NUMBER.fullmatch(text):
+    if not _NUMBER.fullmatch(text) or not math.isfinite(float(text)):
         raise ValueError(f"{text!r} is not a height in metres")
     return float(text)
 

@@ -1,14 +1,24 @@
 """Parse the JSON readings batch of ``POST /api/v1/readings`` and of MQTT messages.
 
 One bad item never spoils its neighbours: each item is parsed alone and a rejection names the
-item's index and the field, e.g. ``readings[2].time``.
+item's index and the field, e.g. ``readings[2].time``. Each value is bounded by
+``ungpho.core.validate`` (a time in the accepted window, a finite number, storable text), so
+nothing this parser accepts can fail to be stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
+from functools import lru_cache
+
+from ungpho.core.validate import (
+    Invalid,
+    number_checked,
+    text_checked,
+    text_problem,
+    time_parse,
+)
 
 #: Station status codes of TT 10/2021/TT-BTNMT data files.
 STATUSES = ("00", "01", "02")
@@ -41,44 +51,52 @@ class RejectionError(ValueError):
         self.rejection = rejection
 
 
-def parse_time(text: object) -> dt.datetime:
-    """ISO 8601 date-time with a UTC offset, returned in UTC."""
-    if not isinstance(text, str):
-        raise ValueError("must be an ISO 8601 date-time string, e.g. 2026-11-21T10:05:00+07:00")
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not an ISO 8601 date-time, e.g. 2026-11-21T10:05:00+07:00") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no UTC offset; add one, e.g. +07:00 for Vietnam")
-    return moment.astimezone(dt.UTC)
+#: Longest parameter symbol or unit a batch may name (the station file's limits).
+MAX_SYMBOL_CHARS = 32
+#: Longest station code (the registry's column).
+MAX_STATION_CHARS = 40
+
+
+@lru_cache(maxsize=4096)
+def _text(value: str, field: str) -> str:
+    """A symbol or unit checked once per distinct text (a batch repeats them)."""
+    return text_checked(value, field=field, max_chars=MAX_SYMBOL_CHARS)
+
+
+@lru_cache(maxsize=4096)
+def _time(text: str) -> dt.datetime:
+    """A time checked once per distinct text (the parameters of a moment share it)."""
+    return time_parse(text, field="time")
 
 
 def parse_reading(item: object, index: int) -> ParsedReading:
-    prefix = f"readings[{index}]"
+    """One item of a batch; :class:`RejectionError` naming ``readings[index].<field>``."""
     if not isinstance(item, dict):
-        raise RejectionError(Rejection(prefix, "must be an object", index))
-    parameter = item.get("parameter")
-    if not isinstance(parameter, str) or not parameter.strip():
-        raise RejectionError(Rejection(f"{prefix}.parameter", "required, a symbol such as GammaDR",
-                                       index))
+        raise RejectionError(Rejection(f"readings[{index}]", "must be an object", index))
     try:
-        observed_at = parse_time(item.get("time"))
-    except ValueError as error:
-        field_message = "required" if item.get("time") is None else str(error)
-        raise RejectionError(Rejection(f"{prefix}.time", field_message, index)) from None
-    value = item.get("value")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise RejectionError(Rejection(f"{prefix}.value", "required, a finite number", index))
-    unit = item.get("unit")
-    if unit is not None and not isinstance(unit, str):
-        raise RejectionError(Rejection(f"{prefix}.unit", "must be a string", index))
-    status = item.get("status", "00")
-    if status not in STATUSES:
-        raise RejectionError(Rejection(f"{prefix}.status", "must be \"00\" (measuring), "
-                                       "\"01\" (calibrating) or \"02\" (device error)", index))
-    return ParsedReading(index, parameter.strip(), observed_at, float(value), unit, status)
+        parameter = item.get("parameter")
+        if not isinstance(parameter, str) or not parameter.strip():
+            raise Invalid("parameter", "required, a symbol such as GammaDR")
+        _text(parameter, "parameter")
+        time = item.get("time")
+        if time is None:
+            raise Invalid("time", "required")
+        observed_at = _time(time) if isinstance(time, str) else time_parse(time, field="time")
+        value = item.get("value")
+        if value is None:
+            raise Invalid("value", "required, a finite number")
+        value = number_checked(value, field="value")
+        unit = item.get("unit")
+        if unit is not None:
+            _text(unit, "unit") if isinstance(unit, str) else text_checked(unit, field="unit")
+        status = item.get("status", "00")
+        if status not in STATUSES:
+            raise Invalid("status", "must be \"00\" (measuring), \"01\" (calibrating) or "
+                                    "\"02\" (device error)")
+    except Invalid as error:
+        raise RejectionError(Rejection(f"readings[{index}].{error.field}", error.message,
+                                       index)) from None
+    return ParsedReading(index, parameter.strip(), observed_at, value, unit, status)
 
 
 def parse_batch(body: object) -> tuple[str | None, list[ParsedReading], list[Rejection]]:
@@ -88,8 +106,10 @@ def parse_batch(body: object) -> tuple[str | None, list[ParsedReading], list[Rej
         return None, [], [Rejection("body", shape)]
     station = body.get("station")
     rejections: list[Rejection] = []
-    if station is not None and not isinstance(station, str):
-        rejections.append(Rejection("station", "must be a string (the station code)"))
+    if station is not None and (not isinstance(station, str) or text_problem(
+            station, max_chars=MAX_STATION_CHARS)):
+        rejections.append(Rejection("station", "must be the station code (text of at most "
+                                               f"{MAX_STATION_CHARS} characters)"))
         station = None
     items = body.get("readings")
     if not isinstance(items, list) or not items:

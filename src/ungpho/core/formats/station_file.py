@@ -80,6 +80,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import BinaryIO, NamedTuple
 
+from ungpho.core.validate import Invalid, storable_text, time_checked
+
 _VIETNAM_UTC_OFFSET = dt.timedelta(hours=7)
 _BOM = b"\xef\xbb\xbf"
 _MAX_LINE_BYTES = 4096
@@ -125,7 +127,9 @@ class LineRejection(NamedTuple):
     line_no: int  # 0: the file as a whole
     field: str  # file, encoding, line, symbol, value, unit, time or status
     reason: str
-    text: str  # the raw line, decoded with errors="replace", at most 500 characters
+    #: the raw line, decoded with errors="replace", at most 500 characters, a NUL escaped
+    #: (``core.validate.storable_text``): a rejection can always be stored
+    text: str
 
 
 @lru_cache(maxsize=_CACHE_ENTRIES)
@@ -134,16 +138,21 @@ def local_stamp_to_utc(stamp: str) -> dt.datetime:
 
     TT 10/2021/TT-BTNMT Phụ lục 15 (time column and file-name suffix); zone Asia/Ho_Chi_Minh of
     the IANA tz database. ``20261121100500`` → 2026-11-21T03:05:00Z. ValueError if the stamp is
-    not 14 ASCII digits or not a real date-time (month 13, 30 February, hour 24).
+    not 14 ASCII digits, not a real date-time (month 13, 30 February, hour 24) or outside the
+    times the system accepts (``core.validate``).
     """
     if len(stamp) != 14 or not stamp.isascii() or not stamp.isdigit():
         raise ValueError(f"{stamp!r} is not a yyyyMMddHHmmss time stamp (14 digits)")
     try:
         local = dt.datetime(int(stamp[0:4]), int(stamp[4:6]), int(stamp[6:8]),
                             int(stamp[8:10]), int(stamp[10:12]), int(stamp[12:14]), tzinfo=dt.UTC)
-        return local - _VIETNAM_UTC_OFFSET
+        moment = local - _VIETNAM_UTC_OFFSET
     except (ValueError, OverflowError) as error:
         raise ValueError(f"{stamp!r} is not a valid date-time ({error})") from None
+    try:
+        return time_checked(moment, field="time")
+    except Invalid as error:
+        raise ValueError(f"{stamp!r}: {error.message}") from None
 
 
 def parse_file_name(name: str) -> StationFileName:
@@ -256,7 +265,8 @@ def read_station_file(stream: BinaryIO, *, first_line_no: int = 1
 def _parse_line_slowly(raw: bytes, fields: list[bytes], line_no: int
                        ) -> FileLine | LineRejection:
     """Full check of one non-blank line; fills the caches of the fast path when it is good."""
-    text = raw.decode("utf-8", "replace").rstrip("\r\n")[:_MAX_TEXT_CHARS]
+    text = storable_text(raw.decode("utf-8", "replace").rstrip("\r\n"),
+                         max_chars=_MAX_TEXT_CHARS)
 
     def reject(field: str, reason: str, could_be_cut: bool = False) -> LineRejection:
         if could_be_cut and not raw.endswith(b"\n"):

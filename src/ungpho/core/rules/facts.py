@@ -15,7 +15,6 @@ from types import UnionType
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -37,6 +36,7 @@ from ungpho.core.rules.quantities import (
     Power,
 )
 from ungpho.core.science.nuclides import nuclide_normalise
+from ungpho.core.validate import Day, Moment, json_problems
 
 Category = Literal["I", "II", "III", "IV", "V"]
 FacilityKind = Literal[
@@ -125,6 +125,9 @@ def facts_parse(model: type[M], data: Any) -> M:
     """Validate ``data`` (parsed JSON) into ``model`` or raise :class:`FactsError`."""
     if not isinstance(data, dict):
         raise FactsError([Problem("$", "the facts must be a JSON object")])
+    unstorable = json_problems(data)
+    if unstorable:
+        raise FactsError([Problem(path, message) for path, message in unstorable])
     try:
         facts = model.model_validate(data)
     except ValidationError as error:
@@ -279,9 +282,9 @@ def _dated(on: date | None, first_information_at: datetime | None) -> list[Probl
 class IncidentFacts(Facts):
     """Input of ``ungpho rules classify``: everything known about one incident."""
 
-    on: date | None = Field(None, description="date of the event; picks the instrument")
-    first_information_at: AwareDatetime | None = None
-    classified_at: AwareDatetime | None = None
+    on: Day | None = Field(None, description="date of the event; picks the instrument")
+    first_information_at: Moment | None = None
+    classified_at: Moment | None = None
     hazard_category: Category | None = None
     hazard: HazardFacts | None = None
     sources: tuple[SourceFacts, ...] = Field((), description="the sources involved")
@@ -309,8 +312,8 @@ class DeadlineFacts(Facts):
     """Input of ``ungpho rules deadlines`` (TT 12/2023 Phụ lục VI)."""
 
     hazard_category: Category
-    first_information_at: AwareDatetime
-    classified_at: AwareDatetime | None = None
+    first_information_at: Moment
+    classified_at: Moment | None = None
     response_levels: tuple[Literal["facility", "locality"], ...] = ("facility", "locality")
     transboundary: StrictBool | None = None
     upz_extends_abroad: StrictBool | None = None
@@ -324,7 +327,7 @@ class DeadlineFacts(Facts):
 class ZoneFacts(Facts):
     """Input of ``ungpho rules zones`` (TT 12/2023 Phụ lục IV)."""
 
-    on: date | None = None
+    on: Day | None = None
     reactor_thermal_power: Power | None = None
     a_over_d: NonNegativeFloat | None = None
     sources: tuple[SourceFacts, ...] = ()
@@ -350,7 +353,7 @@ class Measurement(Facts):
 class CordonFacts(Facts):
     """Input of ``ungpho rules cordon`` (TT 12/2023 Phụ lục VIII.IV)."""
 
-    on: date | None = None
+    on: Day | None = None
     setting: Literal["outdoors", "indoors"]
     situations: tuple[Situation, ...] = Field(min_length=1)
     measurements: tuple[Measurement, ...] = ()
@@ -383,7 +386,7 @@ class RestorationFacts(Facts):
 class ActionFacts(Facts):
     """Input of ``ungpho rules actions`` (TT 12/2023 Phụ lục II, Điều 25.2)."""
 
-    on: date | None = None
+    on: Day | None = None
     doses: tuple[DoseFacts, ...] = ()
     restoration: RestorationFacts | None = None
 
@@ -406,7 +409,7 @@ class ActionFacts(Facts):
 class MessageFacts(Facts):
     """Input of ``ungpho rules message`` (TT 12/2023 Phụ lục VIII.II)."""
 
-    on: date | None = None
+    on: Day | None = None
     template: str
     values: dict[str, str | dict[Literal["vi", "en"], str]] = {}
     flags: dict[str, StrictBool] = {}

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ungpho.core.rules.guidance import FormField, ReceptionForm
+from ungpho.core.validate import Invalid, Message, text_problem, time_checked
 from ungpho.core.vietnam_time import VIETNAM
 
 #: What a report cannot be placed or judged without: who called (name or telephone), what
@@ -58,26 +59,36 @@ class ReceptionError(ValueError):
         super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
 
 
+def _why(error: ValueError) -> str:
+    """The reason a ValueError carries: a ``core.validate.Message`` as itself (the web layer
+    translates it), any other as its text."""
+    reason = error.args[0] if error.args else ""
+    return reason if isinstance(reason, Message) else str(error)
+
+
 def form_fields(form: ReceptionForm) -> dict[str, FormField]:
     return {f.id: f for section in form.sections for f in section.fields}
 
 
 def local_time_parse(text: str, *, now: datetime) -> datetime:
     """A time as a duty officer types it: ``2026-11-21 08:05`` (Vietnam time, UTC+7),
-    ``08:05`` (today, Vietnam time) or ISO 8601 with an offset. Aware, in UTC+7."""
+    ``08:05`` (today, Vietnam time) or ISO 8601 with an offset, inside the accepted window
+    (``core.validate``). Aware, in UTC+7."""
     text = text.strip()
     if _CLOCK.match(text):
         text = f"{now.astimezone(VIETNAM).date().isoformat()} {text}"
     match = _LOCAL.match(text)
     try:
-        if match:
-            return datetime.fromisoformat(f"{match[1]}T{match[2]}").replace(tzinfo=VIETNAM)
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(f"{match[1]}T{match[2]}").replace(tzinfo=VIETNAM) \
+            if match else datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(ERR_DATETIME.format(value=text)) from None
     if moment.tzinfo is None:
         raise ValueError(ERR_DATETIME.format(value=text))
-    return moment.astimezone(VIETNAM)
+    try:
+        return time_checked(moment, field="").astimezone(VIETNAM)
+    except Invalid as error:
+        raise ValueError(error.message) from None
 
 
 def _text(raw: Any) -> str:
@@ -103,6 +114,8 @@ def _field_parse(field: FormField, raw: Any, *, now: datetime) -> Any:
     text = _text(raw)
     if not text:
         return None
+    if text_problem(text):
+        raise ValueError(text_problem(text))
     if field.type in MAX_TEXT and len(text) > MAX_TEXT[field.type]:
         raise ValueError(ERR_TOO_LONG.format(n=MAX_TEXT[field.type]))
     if field.type == "phone":
@@ -131,7 +144,7 @@ def _coordinate(raw: Any, low: float, high: float) -> float | None:
         return None
     try:
         value = float(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond a double
         raise ValueError(ERR_NUMBER.format(value=text)) from None
     if not low <= value <= high:
         raise ValueError(ERR_RANGE.format(value=value, low=low, high=high))
@@ -145,12 +158,15 @@ def _placement(raw: Mapping[str, Any], call_time: str | None, *, now: datetime,
         try:
             place[name] = _coordinate(raw.get(name), low, high)
         except ValueError as error:
-            problems.append((name, str(error)))
+            problems.append((name, _why(error)))
     given = [n for n in ("lat", "lon") if _text(raw.get(n))]
     if len(given) == 1:
         problems.append(("lon" if given == ["lat"] else "lat", ERR_PAIR))
     for name in ("province", "facility", "radioactive_source"):
         place[name] = _text(raw.get(name)) or None
+        if place[name] and text_problem(place[name], max_chars=MAX_TEXT["text"]):
+            problems.append((name, text_problem(place[name], max_chars=MAX_TEXT["text"])))
+            place[name] = None
     if not (place["province"] or place["facility"] or len(given) == 2):
         problems.append(("province", ERR_PLACE))
     occurred = _text(raw.get("occurred_at"))
@@ -164,7 +180,7 @@ def _placement(raw: Mapping[str, Any], call_time: str | None, *, now: datetime,
                 raise ValueError(ERR_AFTER_CALL.format(call=call_time))
             place["occurred_at"] = moment.isoformat()
         except ValueError as error:
-            problems.append(("occurred_at", str(error)))
+            problems.append(("occurred_at", _why(error)))
     return place
 
 
@@ -182,7 +198,7 @@ def reception_parse(form: ReceptionForm, raw: Mapping[str, Any], *,
         try:
             value = _field_parse(field, raw.get(name), now=now)
         except ValueError as error:
-            problems.append((name, str(error)))
+            problems.append((name, _why(error)))
             continue
         if value is not None:
             answers[name] = value
