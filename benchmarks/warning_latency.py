@@ -14,8 +14,9 @@ one reading above the level, then, at the arrival time t0, the confirming one (H
 report of that station is listed. Prints median and p90 of the latency and, for HTTP, of the
 POST round trip. Issue target: median ≤ 1 s. Asserts nothing.
 
-With MQTT the worker subscribes with the fixed client id ``ungpho-ingest``: nothing else may
-use that id on the broker meanwhile (it would take the messages).
+With MQTT the server's worker connects under a client id of its own (``UNGPHO_WORKER_NAME``
+``bench-<pid>``) and subscribes to the topics themselves, so other subscribers on the broker
+take nothing from it.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ def main() -> None:
     connections.close_all()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if args.mqtt:
-        env["MQTT_URL"] = args.mqtt
+        env.update({"MQTT_URL": args.mqtt, "UNGPHO_WORKER_NAME": f"bench-{os.getpid()}"})
     else:
         env.pop("MQTT_URL", None)
     port = _free_port()

@@ -4,6 +4,8 @@ and mandatory in CI: with CI=true a missing or unreachable one fails the run."""
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -156,20 +158,101 @@ def mqtt_publish(config: dict, topic: str, body: dict) -> None:
     client.loop_stop()
 
 
+def mqtt_session_end(config: dict, client_id: str) -> None:
+    """End a persistent session the test left on the broker (MQTT 5 clean start): a
+    session left there would go on queueing a copy of every message."""
+    import paho.mqtt.client as mqtt
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+                         protocol=mqtt.MQTTv5)
+    client.connect(config["host"], config["port"], clean_start=True)
+    client.loop_start()
+    wait_until(client.is_connected, timeout_s=10, what=f"{client_id} to connect")
+    client.disconnect()
+    client.loop_stop()
+
+
+class Mosquitto:
+    """A Mosquitto of the test's own on a free port, logging to ``log_path``: with the
+    project's settings (deploy/mosquitto.conf, included as an operator would) or, with
+    ``project=False``, the broker's defaults."""
+
+    def __init__(self, folder: Path, *, project: bool = True):
+        self.binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        if not Path(self.binary).exists():
+            _missing("mosquitto is not installed (apt-get install mosquitto)")
+        self.port = free_port()
+        self.url = f"mqtt://127.0.0.1:{self.port}"
+        self.config = {"host": "127.0.0.1", "port": self.port, "username": None,
+                       "password": None}
+        folder.mkdir(parents=True, exist_ok=True)
+        self.log_path = folder / "mosquitto.log"
+        lines = [f"listener {self.port} 127.0.0.1", "allow_anonymous true",
+                 f"persistence_location {folder}/"]
+        if os.geteuid() == 0:  # as root it would drop to user mosquitto, who cannot write here
+            lines.append("user root")
+        if project:
+            (folder / "conf.d").mkdir(exist_ok=True)
+            shutil.copy(REPO / "deploy" / "mosquitto.conf", folder / "conf.d" / "ungpho.conf")
+            lines.append(f"include_dir {folder / 'conf.d'}")
+        self.conf = folder / "mosquitto.conf"
+        self.conf.write_text("\n".join(lines) + "\n")
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log_path, "a") as log:
+            self.proc = subprocess.Popen([self.binary, "-c", str(self.conf)],
+                                         stdout=log, stderr=subprocess.STDOUT)
+        wait_until(lambda: tcp_reachable("127.0.0.1", self.port, 0.2), timeout_s=10,
+                   what="mosquitto to listen")
+
+    def stop(self) -> None:
+        """A clean stop (it saves its store on the way), as a restart does."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _running(broker: Mosquitto):
+    broker.start()
+    yield broker
+    if broker.proc.poll() is None:
+        broker.proc.kill()
+        broker.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def private_broker(tmp_path):
+    """A Mosquitto of the test's own with the project's settings, started."""
+    yield from _running(Mosquitto(tmp_path / "mosquitto"))
+
+
+@pytest.fixture
+def default_broker(tmp_path):
+    """A Mosquitto of the test's own with the broker's default settings, started."""
+    yield from _running(Mosquitto(tmp_path / "mosquitto-default", project=False))
+
+
 @pytest.fixture
 def mqtt_ingest(mqtt_url):
-    """The worker's MQTT client under a client id of its own, subscribed; (runner, config)."""
+    """The worker's MQTT client under a client id of its own, subscribed; (runner,
+    config)."""
     import uuid
 
     from ungpho.env import mqtt_from_url
     from ungpho.monitoring.mqtt import MqttIngest
 
     config = mqtt_from_url(mqtt_url)
-    runner = MqttIngest(config, client_id=f"ungpho-test-{uuid.uuid4().hex[:8]}")
+    name = f"ungpho-test-{uuid.uuid4().hex[:8]}"
+    runner = MqttIngest(config, client_id=name)
     runner.start()
     wait_until(runner.subscribed.is_set, timeout_s=10, what="MQTT subscription")
     yield runner, config
     runner.stop()
+    mqtt_session_end(config, name)
 
 
 class RecordingSmtpHandler:

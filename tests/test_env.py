@@ -5,7 +5,9 @@ from ungpho.env import (
     database_from_url,
     email_from_url,
     mqtt_from_url,
+    mqtt_group,
     unknown_variables,
+    worker_name,
 )
 
 
@@ -66,6 +68,26 @@ def test_an_email_url_with_starttls_becomes_smtp_settings(tmp_path):
 
 def test_mqtt_url_defaults_to_port_1883():
     assert mqtt_from_url("mqtt://broker")["port"] == 1883
+
+
+def test_a_worker_is_named_after_its_host_unless_told_and_a_bad_name_is_refused(monkeypatch):
+    monkeypatch.delenv("UNGPHO_WORKER_NAME", raising=False)
+    monkeypatch.setattr("socket.gethostname", lambda: "trạm chủ.local")
+    assert worker_name() == "tr-m-ch-.local"  # what an MQTT client id may hold
+    monkeypatch.setenv("UNGPHO_WORKER_NAME", "ingest-a")
+    assert worker_name() == "ingest-a"
+    monkeypatch.setenv("UNGPHO_WORKER_NAME", "a/b")
+    with pytest.raises(ConfigError, match="UNGPHO_WORKER_NAME='a/b' is not a name"):
+        worker_name()
+
+
+def test_an_mqtt_group_with_a_topic_separator_or_wildcard_is_refused(monkeypatch):
+    monkeypatch.delenv("UNGPHO_MQTT_GROUP", raising=False)
+    assert mqtt_group() is None
+    for bad in ("a/b", "a+", "#"):
+        monkeypatch.setenv("UNGPHO_MQTT_GROUP", bad)
+        with pytest.raises(ConfigError, match="UNGPHO_MQTT_GROUP"):
+            mqtt_group()
 
 
 def test_an_unknown_ungpho_variable_is_reported_with_the_closest_name():

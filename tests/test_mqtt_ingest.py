@@ -1,11 +1,13 @@
 """MQTT door against a real broker (UNGPHO_TEST_MQTT_URL; CI: Mosquitto on 127.0.0.1:1883)."""
 
+import os
+
 import pytest
 
 from tests.conftest import mqtt_publish, wait_until
 from ungpho.env import mqtt_from_url
 from ungpho.monitoring.models import Reading
-from ungpho.monitoring.mqtt import MqttIngest
+from ungpho.monitoring.mqtt import MqttIngest, client_id_claim
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +41,7 @@ def test_messages_sent_while_ingestion_is_down_arrive_after_restart(mqtt_ingest,
     mqtt_publish(config, "ungpho/HN-GAMMA-01/readings",
              {"token": gamma_station.token, "readings": [_reading(10, 0.2)]})
     assert Reading.objects.count() == 0
-    restarted = MqttIngest(config, client_id=runner.client._client_id.decode())
+    restarted = MqttIngest(config, client_id=runner.client_id)
     restarted.start()
     try:
         wait_until(lambda: Reading.objects.count() == 1, timeout_s=15, what="queued message")
@@ -80,3 +82,18 @@ def test_a_message_that_meets_the_database_down_is_stored_when_it_is_back(mqtt_i
         finally:
             admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     wait_until(lambda: Reading.objects.count() == 1, timeout_s=15, what="the retried reading")
+
+
+def test_each_worker_of_a_data_dir_claims_its_own_client_id_and_a_restart_takes_it_back(
+        tmp_path):
+    """Two workers under one client id took the broker's session from each other about
+    twice a second; a worker restarted under another id would leave behind what the broker
+    kept for it."""
+    first, first_lock = client_id_claim(name="host-a", lock_dir=tmp_path)
+    second, second_lock = client_id_claim(name="host-a", lock_dir=tmp_path)
+    assert (first, second) == ("ungpho-host-a-1", "ungpho-host-a-2")
+    os.close(second_lock)  # the second worker dies: the kernel releases its lock
+    again, again_lock = client_id_claim(name="host-a", lock_dir=tmp_path)
+    assert again == "ungpho-host-a-2"
+    os.close(again_lock)
+    os.close(first_lock)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
+import socket
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -18,6 +20,10 @@ KNOWN_VARIABLES = {
     "SECRET_KEY": "Django secret key; unset = a key generated once into the data dir",
     "UNGPHO_DATA_DIR": "where the SQLite database, mail files and drop folder live (./var)",
     "MQTT_URL": "mqtt://host:port of the telemetry broker; unset = MQTT off",
+    "UNGPHO_WORKER_NAME": "this worker's stable name on the MQTT broker (client id "
+                          "ungpho-<name>-<slot>); unset = the host name",
+    "UNGPHO_MQTT_GROUP": "MQTT 5 shared-subscription group several workers split the "
+                         "stream in; unset = each worker takes every message (one worker)",
     "EMAIL_URL": "smtp://user:pass@host:port (smtp+ssl://, ?starttls=1); unset = .eml files",
     "EMAIL_FROM": "sender address of notifications",
     "ALLOWED_HOSTS": "comma-separated host names the web server answers to",
@@ -277,6 +283,28 @@ def mqtt_from_url(url: str | None) -> dict[str, object] | None:
         "username": unquote(parts.username) if parts.username else None,
         "password": unquote(parts.password) if parts.password else None,
     }
+
+
+def worker_name() -> str:
+    """``UNGPHO_WORKER_NAME``, else the host name (letters, digits, ``.``, ``_`` and ``-``
+    kept): the part of a worker's MQTT client id that must not change across its restarts."""
+    name = env_str("UNGPHO_WORKER_NAME")
+    if name is None:
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", socket.gethostname())[:60] or "worker"
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,60}", name):
+        raise ConfigError(f"UNGPHO_WORKER_NAME={name!r} is not a name: use 1 to 60 letters, "
+                          "digits, '.', '_' or '-', e.g. ingest-a.")
+    return name
+
+
+def mqtt_group() -> str | None:
+    """``UNGPHO_MQTT_GROUP``: the share name of ``$share/<group>/…`` (MQTT 5.0 §4.8.2: no
+    ``/``, ``+`` or ``#``), or None."""
+    group = env_str("UNGPHO_MQTT_GROUP")
+    if group is not None and not re.fullmatch(r"[A-Za-z0-9._-]{1,60}", group):
+        raise ConfigError(f"UNGPHO_MQTT_GROUP={group!r} is not a group name: use 1 to 60 "
+                          "letters, digits, '.', '_' or '-', e.g. ungpho.")
+    return group
 
 
 def secret_key(path: Path) -> str:

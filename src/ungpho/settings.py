@@ -22,6 +22,8 @@ DATABASES = {"default": env.database_from_url(env.env_str("DATABASE_URL"),
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MQTT = env.mqtt_from_url(env.env_str("MQTT_URL"))
+WORKER_NAME = env.worker_name()
+MQTT_GROUP = env.mqtt_group()
 globals().update(env.email_from_url(env.env_str("EMAIL_URL"), mail_dir=DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.env_str("EMAIL_FROM", "ungpho@localhost")
 

@@ -90,7 +90,7 @@ def worker_run(stop: threading.Event) -> None:
     if settings.MQTT:
         from ungpho.monitoring.mqtt import MqttIngest
 
-        mqtt = MqttIngest(settings.MQTT)
+        mqtt = MqttIngest.for_worker(settings.MQTT)
         mqtt.start()
     log.info("worker %s started", worker)
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, REPO, free_port, tcp_reachable, ungpho, wait_until
+from tests.conftest import REPO, ungpho, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -123,44 +123,6 @@ def test_the_worker_drop_folder_survives_a_kill_and_archives_every_file(processe
     assert _counts(ungpho_env) == {"readings": expected, "files_done": 8000}
     archived = Path(ungpho_env["UNGPHO_DATA_DIR"]) / "archive"
     assert len(list(archived.rglob("*.txt"))) == 8000
-
-
-@pytest.fixture
-def private_broker(tmp_path):
-    """A Mosquitto of the test's own, with persistence, so the test may restart it."""
-    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    if not Path(binary).exists():
-        message = "mosquitto is not installed (apt-get install mosquitto)"
-        if IN_CI:
-            pytest.fail(f"CI requires it: {message}", pytrace=False)
-        pytest.skip(message)
-    port = free_port()
-    (tmp_path / "mqtt").mkdir()
-    conf = tmp_path / "mosquitto.conf"
-    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                    f"persistence_location {tmp_path / 'mqtt'}/\nautosave_interval 1\n"
-                    # as root it would drop to user mosquitto, who cannot write in tmp_path
-                    + ("user root\n" if os.geteuid() == 0 else ""))
-
-    class Broker:
-        url = f"mqtt://127.0.0.1:{port}"
-        proc = None
-
-        def start(self):
-            self.proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL)
-            wait_until(lambda: tcp_reachable("127.0.0.1", port, 0.2), timeout_s=10,
-                       what="mosquitto to listen")
-
-        def stop(self):
-            self.proc.send_signal(signal.SIGTERM)  # a restart: it saves its store on the way
-            self.proc.wait(timeout=10)
-
-    broker = Broker()
-    broker.start()
-    yield broker
-    if broker.proc.poll() is None:
-        broker.proc.kill()
 
 
 def test_mqtt_readings_survive_a_broker_restart_and_a_worker_kill(processes, ungpho_env,

@@ -2,8 +2,13 @@
 running system found, replayed against the real parts (SQLite and PostgreSQL, Mosquitto,
 Chromium). See README.md in this folder for which test covers which finding."""
 
-# Real processes against a database of their own (the CLI and the browser tests here).
-from tests.e2e.conftest import fresh_database, processes, ungpho_env  # noqa: E402, F401
+# Real processes against a database of their own (the CLI, worker and browser tests here).
+from tests.e2e.conftest import (  # noqa: E402, F401
+    fresh_database,
+    processes,
+    pytest_runtest_makereport,
+    ungpho_env,
+)
 
 
 def database_refuses(table: str, column: str, value: float):

@@ -7,14 +7,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Quan trắc / Monitoring"
 
     def ready(self):
-        from ungpho.faults.doors import door_register
-        from ungpho.faults.models import DeadLetter
-        from ungpho.monitoring.api import http_letter_retry
         from ungpho.monitoring.letters import doors_register
 
         post_migrate.connect(_parameters_sync_on_migrate, sender=self)
         doors_register()
-        door_register(DeadLetter.Door.HTTP, http_letter_retry)
 
 
 def _parameters_sync_on_migrate(sender, using="default", **kwargs):

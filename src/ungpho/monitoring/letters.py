@@ -1,4 +1,4 @@
-"""How the monitoring doors' dead letters are taken in again once their cause is fixed
+"""How the doors' dead letters are taken in again once their cause is fixed
 (``ungpho deadletters retry``, the admin's retry action); registered by
 ``MonitoringConfig.ready``.
 
@@ -86,7 +86,24 @@ def _whole(letter: DeadLetter) -> bytes:
     return bytes(letter.payload)
 
 
+def tracker_retry(letter: DeadLetter) -> str:
+    """A tracker's letter came over MQTT (its topic: the message goes through the MQTT door
+    again, token and all) or over HTTP (its token was checked before it was kept)."""
+    from ungpho.monitoring.mqtt_messages import mqtt_letter_retry
+    from ungpho.preparedness.tracker_letters import tracker_letter_retry
+
+    if letter.source.startswith("ungpho/trackers/"):
+        return mqtt_letter_retry(letter)
+    return tracker_letter_retry(letter)
+
+
 def doors_register() -> None:
+    from ungpho.monitoring.api import http_letter_retry
+    from ungpho.monitoring.mqtt_messages import mqtt_letter_retry
+
     door_register(DeadLetter.Door.FILE, station_file_retry)
     door_register(DeadLetter.Door.CLI, station_file_retry)
     door_register(DeadLetter.Door.EURDEP, eurdep_retry)
+    door_register(DeadLetter.Door.HTTP, http_letter_retry)
+    door_register(DeadLetter.Door.MQTT, mqtt_letter_retry)
+    door_register(DeadLetter.Door.TRACKER, tracker_retry)

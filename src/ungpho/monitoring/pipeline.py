@@ -23,8 +23,8 @@ from ungpho.core.monitoring.catalogue import catalogue, unit_factor
 from ungpho.core.monitoring.limits import ExceedanceState, alarm_level, exceedance_step
 from ungpho.core.monitoring.qc import DISQUALIFYING, Flag, SeriesState, qc_flags
 from ungpho.monitoring.levels import EffectiveLevels, levels_for_stations
-from ungpho.monitoring.models import Parameter, RejectedLine, Series, Station, StationParameter
-from ungpho.monitoring.store import ReadingsWriter, series_upsert
+from ungpho.monitoring.models import Parameter, RejectedLine, Station, StationParameter
+from ungpho.monitoring.store import ReadingsWriter, series_fronts, series_upsert
 
 _FUTURE = int(Flag.FUTURE)  # a plain int: enum arithmetic costs more than QC itself
 ERR_UNKNOWN_SYMBOL = "unknown parameter symbol {symbol!r} for a {type} station"
@@ -331,9 +331,7 @@ class _Resolver:
 
 def _fronts_load(station_ids: list[int]) -> dict[tuple[int, int], _Front]:
     fronts = {}
-    for row in Series.objects.filter(station_id__in=station_ids).values_list(
-            "station_id", "parameter_id", "last_at", "last_value", "last_flags", "qc_state",
-            "exceedance_state", "level", "stored_to"):
+    for row in series_fronts(station_ids):
         sid, pid, last_at, value, flags, qc, exceedance, level, stored_to = row
         fronts[sid, pid] = _Front(last_at, value, flags, SeriesState.from_json(qc),
                                   ExceedanceState.from_json(exceedance), level, stored_to)

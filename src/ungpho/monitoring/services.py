@@ -112,13 +112,19 @@ def readings_ingest(*, station: Station, readings: list[ParsedReading], via: str
     """Store one JSON batch through the pipeline (idempotent by station, parameter, time);
     confirmed exceedances open or update reports, all in one transaction. Rejections name
     the item's field, ``readings[i].parameter``."""
-    items = [RawItem(r.index, r.parameter, r.value, r.unit, r.observed_at, r.status)
-             for r in readings]
+    items, rejected = readings_as_items(readings, rejected)
     return _batch_ingest(
         station=station, items=items, via=via, source=f"{via}:{station.code}", by=by,
-        rejected=[Rejected(r.index, r.field, r.message) for r in rejected],
+        rejected=rejected,
         field_name=lambda r: r.field if r.line_no is None or r.field.startswith("readings")
         else f"readings[{r.line_no}].{_JSON_FIELD.get(r.field, r.field)}")
+
+
+def readings_as_items(readings: list[ParsedReading], rejected: list[Rejection]
+                      ) -> tuple[list[RawItem], list[Rejected]]:
+    """A parsed JSON batch as the pipeline's items and rejections (line number: the index)."""
+    return ([RawItem(r.index, r.parameter, r.value, r.unit, r.observed_at, r.status)
+             for r in readings], [Rejected(r.index, r.field, r.message) for r in rejected])
 
 
 def lines_ingest(*, station: Station, lines, via: str, source: str, by=None) -> IngestResult:

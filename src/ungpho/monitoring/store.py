@@ -1,10 +1,12 @@
-"""Bulk writes of readings and series: the only large table gets plain SQL (DESIGN.md: bulk
+"""Bulk writes of readings and series, and the bulk read of the series' live fronts: the
+only large table gets plain SQL (DESIGN.md: bulk
 statements on SQLite — here many rows per INSERT, faster to bind than executemany — and COPY
 on PostgreSQL, in its binary format for readings), idempotent through the reading key."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import struct
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -329,6 +331,46 @@ def _pg_by_group(groups) -> list[int]:
                 count += 1
         counts.append(count)
     return counts
+
+
+#: Station ids per SELECT on SQLite (its default limit of bound variables is 32,766).
+_SQLITE_IDS_MAX = 10_000
+
+
+def series_fronts(station_ids: list[int]) -> list[tuple]:
+    """The live front of every series of these stations, as rows of ``_SERIES_COLUMNS``
+    (times aware, JSON fields decoded), read with one plain statement: for a batch of
+    messages from many stations, the ORM's conversion of each value costs more than the
+    query (PostgreSQL gets the ids as one array)."""
+    # On SQLite the times are read as text: Python's ISO parser is faster than the
+    # converter Django registers for datetime columns.
+    columns = [f"{c} || ''" if c in ("last_at", "stored_to") and connection.vendor == "sqlite"
+               else c for c in _SERIES_COLUMNS]
+    select = f"SELECT {', '.join(columns)} FROM {_SERIES} WHERE "
+    rows = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(select + "station_id = ANY(%s)", [station_ids])
+            rows = cursor.fetchall()
+        else:
+            for start in range(0, len(station_ids), _SQLITE_IDS_MAX):
+                ids = station_ids[start:start + _SQLITE_IDS_MAX]
+                cursor.execute(select + f"station_id IN ({', '.join(['%s'] * len(ids))})", ids)
+                rows += cursor.fetchall()
+    loads = json.loads
+    return [(sid, pid, _aware(last_at), value, flags, loads(qc), loads(exceedance), level,
+             _aware(stored_to))
+            for sid, pid, last_at, value, flags, qc, exceedance, level, stored_to in rows]
+
+
+def _aware(moment: dt.datetime | str | None) -> dt.datetime | None:
+    """A time as plain SQL reads it: SQLite gives a naive datetime in UTC (or Django's text
+    of one), PostgreSQL an aware datetime."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
 
 
 def series_upsert(rows: Sequence[tuple]) -> None:

@@ -1,10 +1,10 @@
-"""A tracker's dead letter — a batch of positions its door could not store — taken in again once
-the cause is fixed (``ungpho deadletters retry``); registered by ``PreparednessConfig.ready``.
+"""A tracker's dead letter from the HTTP door — a batch of positions it could not store — taken
+in again once the cause is fixed (``ungpho deadletters retry``; the MQTT door's letters go
+through that door again, ``monitoring.letters.tracker_retry``).
 
 The letter's payload is the batch as sent; its source names the mobile source: ``POST
-/api/v1/trackers/positions <serial>`` (the HTTP door) or the MQTT topic ``ungpho/trackers/
-<serial>/positions``. The batch goes through ``positions_ingest`` again, which stores only the
-positions not stored before.
+/api/v1/trackers/positions <serial>``. The batch goes through ``positions_ingest`` again, which
+stores only the positions not stored before.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ HTTP_SOURCE = "POST /api/v1/trackers/positions {serial}"
 
 
 def tracker_letter_retry(letter: DeadLetter) -> str:
-    serial, via = _origin(letter.source)
+    serial = letter.source.rpartition(" ")[2]
     source = RadioactiveSource.objects.filter(serial=serial).first()
     if source is None:
         raise StillDead(f"no radioactive source {serial!r}", "source")
@@ -32,16 +32,9 @@ def tracker_letter_retry(letter: DeadLetter) -> str:
     except (ValueError, RecursionError) as error:
         raise StillDead(f"not valid JSON: {error}", "body") from None
     try:
-        result = positions_ingest(source=source, body=body, via=via)
+        result = positions_ingest(source=source, body=body, via="http")
     except Exception as error:
         raise StillDead(f"cannot be stored: {error}", "positions") from None
     return (f"{result.stored} stored, {result.duplicates} duplicates, "
             f"{len(result.rejected)} rejected")
 
-
-def _origin(source: str) -> tuple[str, str]:
-    """(serial, door) of a tracker letter's source."""
-    parts = source.split("/")
-    if source.startswith("ungpho/trackers/") and len(parts) == 4:
-        return parts[2], "mqtt"
-    return source.rpartition(" ")[2], "http"
