@@ -53,10 +53,13 @@ def deadletter_retry(letter: DeadLetter) -> tuple[bool, str]:
 
 
 def database_at_fault(error: BaseException) -> bool:
-    """Whether a failure is the database's rather than the input's: down, unreachable,
-    locked, timed out, a deadlock. Such an input is not dead: the door leaves it where it is
-    (a file in its folder, an MQTT message unacknowledged) for the next attempt. Anything
-    else (a value or a text the database refuses, a parser's surprise) is the input's."""
+    """Whether a failure is the database's rather than the input's: it cannot be reached
+    (checked by connecting again), or SQLite stayed locked past its busy timeout. Such an
+    input is not dead: the door leaves it where it is (a file in its folder, an MQTT message
+    unacknowledged) for the next attempt. Anything else — a value, a text or a size the
+    database refuses (PostgreSQL's program limits are OperationalErrors too), a parser's
+    surprise — is the input's. Call it once the failed transaction is over: inside one the
+    connection cannot be probed, and the error counts as the input's."""
     import sqlite3
 
     from django.db import InterfaceError, OperationalError
@@ -69,5 +72,20 @@ def database_at_fault(error: BaseException) -> bool:
         kinds += (psycopg.OperationalError, psycopg.InterfaceError)
     except ImportError:  # PostgreSQL is optional
         pass
-    return isinstance(error, kinds) or (connection.connection is not None
-                                        and not connection.is_usable())
+    if not isinstance(error, kinds):
+        return False
+    code = getattr(error, "sqlite_errorcode", None) or getattr(
+        error.__cause__, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return True
+    if connection.in_atomic_block:
+        return False
+    if connection.connection is None:  # no connection could be had: nothing to probe
+        return True
+    try:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except kinds:
+        return True
+    return False

@@ -20,15 +20,13 @@ and nothing of it is acknowledged.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection
 
 from ungpho.core.formats.readings_json import parse_batch
-from ungpho.faults.doors import StillDead
+from ungpho.faults.doors import StillDead, database_at_fault
 from ungpho.faults.services import deadletter_keep
 from ungpho.monitoring.models import Reading, Station
 from ungpho.monitoring.pipeline import Ingestor, RawItem, Rejected
@@ -43,7 +41,6 @@ ERR_TOKEN = "not a valid token for station {code!r}"
 ERR_STATION = ("the token is station {own}'s: it cannot send readings of station {code!r} "
                "(send them with that station's token, on ungpho/{code}/readings)")
 ERR_TOO_LARGE = "{size} bytes, over the limit of {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE)"
-_SQLITE_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 class DatabaseUnavailable(Exception):
@@ -252,19 +249,9 @@ def _stored_not(error: Exception) -> Refused:
 
 
 def _database_fault(error: BaseException) -> None:
-    """Raise ``DatabaseUnavailable`` if ``error`` is the database's fault, not the message's:
-    it cannot be reached (checked by connecting again), or SQLite stayed busy past its
-    timeout. Any other error, of the database or not, belongs to the message."""
+    """Raise ``DatabaseUnavailable`` if ``error`` is the database's fault, not the message's
+    (``faults.doors.database_at_fault``)."""
     if isinstance(error, DatabaseUnavailable):
         raise error
-    if not isinstance(error, OperationalError | InterfaceError) or connection.in_atomic_block:
-        return
-    code = getattr(error.__cause__, "sqlite_errorcode", None)
-    if code is not None and code & 0xFF in _SQLITE_BUSY:
-        raise DatabaseUnavailable(str(error)) from error
-    try:
-        connection.close()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except (OperationalError, InterfaceError):
+    if database_at_fault(error):
         raise DatabaseUnavailable(str(error)) from error
