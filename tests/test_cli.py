@@ -75,6 +75,9 @@ def test_demo_is_idempotent_and_createuser_scopes_an_account(env):
     first = ungpho("demo", env=env).stdout
     ungpho("demo", env=env)
     assert "trucban" in first and "ung_demo_QN-GAMMA-01" in first
+    letters = json.loads(ungpho("deadletters", "--json", env=env).stdout)["letters"]
+    assert sorted((row["source"], row["times_received"]) for row in letters) == [
+        ("ungpho/DN-GAMMA-01/readings", 1), ("ungpho/QN-GAMMA-01/readings", 1)]
     ungpho("audit", "anchor", env=env)
     counts = ungpho("audit", "verify", "--deep", env=env).stdout
     assert "intact" in counts

@@ -163,6 +163,7 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
     _registry_summary(out)
     _incident_from_tracker_alert(out)
     _rules_example(out)
+    _dead_letters(out, end=end)
 
 
 def _registry_summary(out: TextIO) -> None:
@@ -213,3 +214,31 @@ def _rules_example(out: TextIO) -> None:
               f"{decided['source_group']['result']}, {level['vi']} / {level['en']}, "
               f"{scope['name']['vi']} / {scope['name']['en']}\n"
               f"  → ungpho rules classify {path}\n")
+
+
+def _dead_letters(out: TextIO, *, end: dt.datetime) -> None:
+    """Two messages the MQTT door could not store, as it meets them in the field: the Đà
+    Nẵng station's modem cut mid-message, and a data logger set up from a copy of the Hải Hà
+    gamma station's configuration, sending the 556 Nguyễn Văn Cừ air station's readings with
+    Hải Hà's token. Each is kept whole for the administrator (``ungpho deadletters``) and the
+    door went on."""
+    from ungpho.faults.models import DeadLetter
+    from ungpho.monitoring.mqtt_messages import messages_store
+
+    moment = (end - dt.timedelta(minutes=35)).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    messages = [
+        ("ungpho/DN-GAMMA-01/readings", (
+            '{"token": "ung_…", "readings": [{"parameter": "GammaDR", "time": "'
+            f'{moment.isoformat()}", "value": 0.1').encode()),
+        ("ungpho/QN-GAMMA-01/readings", json.dumps({
+            "token": DEMO_TOKEN, "station": "HN-KK-NVC", "readings": [
+                {"parameter": "PM2.5", "time": moment.isoformat(), "value": 38.2,
+                 "unit": "µg/m³"}]}).encode()),
+    ]
+    new = [(topic, payload) for topic, payload in messages
+           if not DeadLetter.objects.filter(source=topic).exists()]
+    if new:
+        messages_store(new)
+    count = DeadLetter.objects.filter(resolved_at__isnull=True).count()
+    out.write(f"Thư lỗi / dead letters: {count} → ungpho deadletters, "
+              "/admin/faults/deadletter/\n")
