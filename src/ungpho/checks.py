@@ -120,7 +120,6 @@ def check_connections() -> CheckResult:
                        "current_setting('superuser_reserved_connections')::int "
                        "FROM pg_stat_activity WHERE backend_type = 'client backend'")
         server, maximum, reserved = cursor.fetchone()
-    connection.close()
     total = sum(count for _, count in ours)
     apps = ", ".join(f"{name or '?'} {count}" for name, count in ours)
     detail = (f"{total} to {connection.settings_dict['NAME']}{f' ({apps})' if apps else ''}; "
