@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -21,6 +22,8 @@ from ungpho.web import (
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="duty-desk"), name="home"),
+    # Browsers ask for /favicon.ico on every page, the admin's too.
+    path("favicon.ico", RedirectView.as_view(url=static("ungpho/favicon.svg"), permanent=True)),
     path("duty/", views.duty_desk, name="duty-desk"),
     path("duty/reports", views.duty_desk_reports, name="duty-desk-reports"),
     path("duty/reports/new", reception.report_new, name="report-new"),

@@ -6,6 +6,7 @@ an outsider sent."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -56,8 +57,8 @@ def retry(modeladmin, request, queryset):
 
 @admin.register(DeadLetter)
 class DeadLetterAdmin(ReadOnlyAdmin):
-    list_display = ["id", "last_received_at", "door", "source_shown", "field_shown",
-                    "reason_shown", "times_received", "attempts", "resolved_at"]
+    list_display = ["id", "last_received_shown", "door", "source_shown", "field_shown",
+                    "reason_shown", "times_received"]
     list_display_links = ["id", "source_shown"]
     list_filter = [OpenFilter, "door"]
     search_fields = ["source", "reason", "field"]
@@ -69,6 +70,9 @@ class DeadLetterAdmin(ReadOnlyAdmin):
               "payload_shown"]
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ["faults/admin.css"]}
+
     def get_queryset(self, request):
         # The list shows no payload (up to 1 MiB each); the page of one loads its own.
         return super().get_queryset(request).defer("payload")
@@ -79,6 +83,10 @@ class DeadLetterAdmin(ReadOnlyAdmin):
     @admin.display(description=_("source"), ordering="source")
     def source_shown(self, obj):
         return printable_text(obj.source)
+
+    @admin.display(description=_("last received at"), ordering="last_received_at")
+    def last_received_shown(self, obj):
+        return timezone.localtime(obj.last_received_at).strftime("%d/%m/%Y %H:%M")
 
     @admin.display(description=_("field"), ordering="field")
     def field_shown(self, obj):
@@ -97,8 +105,7 @@ class DeadLetterAdmin(ReadOnlyAdmin):
         if obj.payload is None:
             return _("(could not be read)")
         # format_html escapes the text: markup in a payload is shown, never rendered.
-        return format_html('<pre class="deadletter-payload" style="white-space: pre-wrap; '
-                           'overflow-wrap: anywhere; max-width: 100%">{}</pre>',
+        return format_html('<pre class="deadletter-payload">{}</pre>',
                            printable_text(bytes(obj.payload), max_chars=PAYLOAD_CHARS))
 
 
