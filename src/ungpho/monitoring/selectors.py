@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Avg, F, Func, IntegerField, Max, Min, Value
 
 from ungpho.accounts.selectors import scoped
+from ungpho.db_fold import folded_match
 from ungpho.monitoring.models import Exceedance, Parameter, Reading, Series, Station
 from ungpho.monitoring.tokens import token_digest
 
@@ -134,8 +135,6 @@ def station_filter(queryset, *, province: str = "", type: str = "", state: str =
                    q: str = ""):
     """Narrow a :func:`station_list` queryset; ``q``: part of the code or the name, without
     regard to case or diacritics. Empty values do not filter."""
-    from ungpho.db_fold import folded_match
-
     if province:
         queryset = queryset.filter(province_id=province)
     if type:

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ungpho.accounts.selectors import user_role
+from ungpho.core.text_fold import folded
 from ungpho.core.vietnam_time import VIETNAM
 from ungpho.geo.models import Province
 from ungpho.incidents.models import Incident
@@ -49,7 +50,8 @@ def page_of(request: HttpRequest, rows) -> Page:
 def _province_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Province"), required=False,
-        choices=lambda: [ALL] + [(p.code, p.name) for p in Province.objects.order_by("name_vi")],
+        choices=lambda: [ALL] + sorted(((p.code, p.name) for p in Province.objects.all()),
+                                       key=lambda choice: folded(choice[1])),
         error_messages={"invalid_choice": ERR_PROVINCE})
 
 

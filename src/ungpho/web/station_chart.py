@@ -52,8 +52,9 @@ AVERAGING_NAMES = {"1h": gettext_lazy("1-hour mean"), "8h": gettext_lazy("8-hour
                    "24h": gettext_lazy("24-hour mean")}
 
 WIDTH_PX, HEIGHT_PX = 720, 240
-LEFT_PX, RIGHT_PX, TOP_PX, BOTTOM_PX = 56, 8, 10, 24
+LEFT_PX, RIGHT_PX, TOP_PX, BOTTOM_PX = 56, 8, 20, 24
 Y_TICKS = 5
+LABEL_HALF_PX = 16
 
 
 def window_of(raw: str | None) -> str:
@@ -150,7 +151,8 @@ def x_ticks(window: str, since: dt.datetime, until: dt.datetime,
     ticks = []
     while tick < until:
         px = LEFT_PX + (tick - since).total_seconds() / span_s * plot_w
-        ticks.append({"x": f"{px:.1f}", "label": tick.strftime(fmt)})
+        if px < width_px - RIGHT_PX - LABEL_HALF_PX:  # a label cut by the edge is unreadable
+            ticks.append({"x": f"{px:.1f}", "label": tick.strftime(fmt)})
         tick += step
     return ticks
 
