@@ -310,9 +310,9 @@ def test_the_command_line_writes_the_report(ready, tmp_path):
 def test_the_closed_incidents_page_lists_an_ended_response_with_its_final_report(
         client, ready, commander, duty_officer):
     client.force_login(duty_officer)
-    assert ready.code not in client.get("/incidents/closed/").content.decode()
+    assert ready.code not in client.get("/incidents/closed/", follow=True).content.decode()
     _close(ready, commander)
-    page = client.get("/incidents/closed/").content.decode()
+    page = client.get("/incidents/closed/", follow=True).content.decode()
     assert f'data-incident="{ready.code}"' in page and "DIỄN TẬP" in page
     assert f"/incidents/{ready.pk}/report.pdf" in page
     assert "/incidents/closed/" in client.get("/duty/").content.decode()

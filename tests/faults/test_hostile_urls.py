@@ -121,7 +121,8 @@ def _pages(client) -> list[str]:
 
     incidents = list(Incident.objects.values_list("pk", flat=True))
     pages = ["/duty/", "/duty/reports/new", "/inbox/", "/map/", "/facilities/", "/sources/",
-             "/public/", "/public/alerts/", "/incidents/closed/"]
+             "/public/", "/public/alerts/", "/incidents/", "/incidents/?status=closed",
+             "/stations/", "/stations/QN-GAMMA-01/?window=30d", "/search/?q=hai+ha"]
     pages += [f"/incidents/{pk}/" for pk in incidents]
     pages += [f"/incidents/{pk}/log" for pk in incidents]
     pages += [f"/incidents/{m.incident_id}/messages/{m.pk}/"

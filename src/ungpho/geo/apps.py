@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -7,6 +8,9 @@ class GeoConfig(AppConfig):
     verbose_name = "Địa giới hành chính / Administrative geography"
 
     def ready(self):
+        from ungpho.db_fold import fold_function_register
         from ungpho.geo.services import provinces_sync_on_migrate
 
         post_migrate.connect(provinces_sync_on_migrate, sender=self)
+        # Place and station names searched without their diacritics (ungpho.db_fold).
+        connection_created.connect(fold_function_register)

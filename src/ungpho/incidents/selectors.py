@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 import numpy as np
@@ -120,3 +121,27 @@ def incident_log_sealed(incident: Incident) -> list[tuple]:
         intact = record is not None and record.sealed() and record.after == image_of(entry)
         sealed.append((entry, record, intact))
     return sealed
+
+
+def incident_filter(queryset, *, status: str = "", province: str = "",
+                    alarm_level: int | None = None, hazard_category: str = "",
+                    opened_since: dt.datetime | None = None,
+                    opened_before: dt.datetime | None = None, exercise: str = ""):
+    """Narrow an :func:`incidents_visible` queryset. ``exercise``: "yes" (drills only) or
+    "no"; ``opened_since``/``opened_before``: [since, before) on the opening time. Empty
+    values do not filter."""
+    if status:
+        queryset = queryset.filter(status=status)
+    if province:
+        queryset = queryset.filter(province_id=province)
+    if alarm_level is not None:
+        queryset = queryset.filter(alarm_level=alarm_level)
+    if hazard_category:
+        queryset = queryset.filter(hazard_category=hazard_category)
+    if opened_since is not None:
+        queryset = queryset.filter(opened_at__gte=opened_since)
+    if opened_before is not None:
+        queryset = queryset.filter(opened_at__lt=opened_before)
+    if exercise in ("yes", "no"):
+        queryset = queryset.filter(exercise=exercise == "yes")
+    return queryset

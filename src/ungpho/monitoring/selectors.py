@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
+from django.db.models import Avg, F, Func, IntegerField, Max, Min, Value
 
 from ungpho.accounts.selectors import scoped
+from ungpho.db_fold import folded_match
 from ungpho.monitoring.models import Exceedance, Parameter, Reading, Series, Station
 from ungpho.monitoring.tokens import token_digest
 
@@ -88,3 +90,57 @@ def exceedance_list(*, user, since: dt.datetime | None = None, limit: int = 200)
     if since is not None:
         rows = rows.filter(confirmed_at__gte=since)
     return rows[:limit]
+
+
+class _EpochBucket(Func):
+    """The index of the ``bucket_s``-long bucket since the epoch an aware time falls in."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, bucket_s: int):
+        super().__init__(expression, Value(int(bucket_s)))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (at, at_params), (size, size_params) = (compiler.compile(e)
+                                                for e in self.source_expressions)
+        # SQLite stores UTC text; julianday() reads it (2440587.5 is the epoch's day).
+        return (f"CAST(ROUND((julianday({at}) - 2440587.5) * 86400.0) AS INTEGER) / {size}",
+                (*at_params, *size_params))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (at, at_params), (size, size_params) = (compiler.compile(e)
+                                                for e in self.source_expressions)
+        return (f"FLOOR(EXTRACT(EPOCH FROM {at}) / {size})::bigint",
+                (*at_params, *size_params))
+
+
+def series_buckets(*, station: Station, parameter_id: int, since: dt.datetime,
+                   until: dt.datetime, bucket_s: int) -> list[tuple[float, float, float, float]]:
+    """(bucket start as POSIX seconds, min, max, mean) of the valid readings of one series
+    in [since, until), per ``bucket_s``-long bucket aligned on the epoch, oldest first; a
+    bucket without a valid reading is absent. Grouped by the database: a 30-day window of a
+    5-minute series returns a few hundred rows, not 8,640."""
+    from ungpho.core.monitoring.qc import DISQUALIFYING
+
+    rows = (Reading.objects.filter(station=station, parameter_id=parameter_id,
+                                   observed_at__gte=since, observed_at__lt=until)
+            .annotate(bad=F("flags").bitand(DISQUALIFYING)).filter(bad=0)
+            .annotate(bucket=_EpochBucket("observed_at", bucket_s)).values("bucket")
+            .annotate(low=Min("value"), high=Max("value"), mean=Avg("value"))
+            .order_by("bucket").values_list("bucket", "low", "high", "mean"))
+    return [(float(bucket) * bucket_s, low, high, mean) for bucket, low, high, mean in rows]
+
+
+def station_filter(queryset, *, province: str = "", type: str = "", state: str = "",
+                   q: str = ""):
+    """Narrow a :func:`station_list` queryset; ``q``: part of the code or the name, without
+    regard to case or diacritics. Empty values do not filter."""
+    if province:
+        queryset = queryset.filter(province_id=province)
+    if type:
+        queryset = queryset.filter(type=type)
+    if state:
+        queryset = queryset.filter(state=state)
+    if q := q.strip():
+        queryset = folded_match(queryset, q, "code", "name")
+    return queryset

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ungpho.incidents.deadlines import deadline_acknowledge, deadline_meet
-from ungpho.incidents.models import Incident, IncidentLogEntry
+from ungpho.incidents.models import IncidentLogEntry
 from ungpho.incidents.response import (
     IncidentError,
     incident_note,
@@ -101,14 +101,6 @@ def incident_detail(request: HttpRequest, pk: int):
         **incident_facts.context(incident, request),
         **incident_response.context(incident, request.user),
         **incident_notifications.context(incident, request.user)})
-
-
-@login_required
-def incidents_closed(request: HttpRequest):
-    """Ended responses, the latest first, each with its final report (Phụ lục VII.6)."""
-    closed = incidents_visible(user=request.user).filter(
-        status=Incident.Status.CLOSED).select_related("closure").order_by("-closure__decided_at")
-    return render(request, "web/incidents_closed.html", {"incidents": closed})
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Station pages: the station layer of the maps (legend and popup labels), one station's
-page (registry, state, latest values, 24-hour sparklines, exceedances) and the public
+page (registry, state, latest values, 24-hour sparklines, the chart of
+``web.station_chart``, exceedances) and the public
 air-quality page.
 
 Sources:
@@ -41,6 +42,7 @@ from ungpho.monitoring.indices import station_aqi
 from ungpho.monitoring.models import Parameter, Station
 from ungpho.monitoring.selectors import latest_values, series_values, station_list
 from ungpho.web.public_alerts import public_context
+from ungpho.web.station_chart import charts, window_of
 
 SPARK_HOURS = 24
 SPARK_WIDTH_PX = 144
@@ -158,7 +160,7 @@ def _latest_rows(request: HttpRequest, station: Station, now: dt.datetime) -> li
         code__in=[r["parameter"] for r in rows])}
     for row in rows:
         parameter = parameters[row["parameter"]]
-        row["name"] = parameter.name
+        row["name"], row["pk"] = parameter.name, parameter.pk
         row["flag_names"] = [localized(vi, en) for _name, vi, en in flag_labels(row["flags"])]
         means = hourly_means_last_24h(station, parameter.pk, now)
         present = [m for m in means if m is not None]
@@ -173,10 +175,12 @@ def station_detail(request: HttpRequest, code: str):
     station = get_object_or_404(station_list(user=request.user), code=code)
     now = dt.datetime.now(dt.UTC)
     state = StationState(station.state)
+    latest = _latest_rows(request, station, now)
     return render(request, "web/station.html", {
         "role": user_role(request.user), "station": station,
         "state": {"name": localized(state.name_vi, state.name_en), "colour": state.colour},
-        "latest": _latest_rows(request, station, now),
+        "latest": latest,
+        "chart": charts(station, latest, window_of(request.GET.get("window")), now),
         "aqi": _aqi_view(station_aqi(station, at=now)),
         "exceedances": station.exceedances.select_related("parameter", "report")[
             :RECENT_EXCEEDANCES],
