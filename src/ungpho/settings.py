@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it compresses every response, the static files' too (its docstring: BREACH).
+    "ungpho.web.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ungpho.web.middleware.content_security_policy",
     "ungpho.http_input.RequestGuardMiddleware",

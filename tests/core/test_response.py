@@ -12,6 +12,7 @@ from ungpho.core.response.phases import (
     checklist_item,
     phase_move,
     phase_move_why,
+    phase_next_step,
     phases_progress,
 )
 from ungpho.core.rules.loader import RULES_DIR, rules_in_force
@@ -47,6 +48,17 @@ def test_a_move_over_a_phase_or_with_duties_left_needs_a_reason_and_lists_them()
     assert "over phase 2" in phase_move_why(move)
     back = phase_move(PHASES, current=4, target=3, ticked=[])
     assert back.needs_reason and back.left == () and "(back)" in phase_move_why(back)
+
+
+def test_the_next_step_is_the_first_duty_left_then_the_next_phase_then_none():
+    first = PHASES.phases[0].checklist
+    step = phase_next_step(phases_progress(PHASES, current=1, ticked=[(1, first[0].id)]))
+    assert (step.phase.number, step.duty) == (1, first[1])
+    done = [(1, i.id) for i in first]
+    step = phase_next_step(phases_progress(PHASES, current=1, ticked=done))
+    assert (step.phase.number, step.duty) == (2, None)
+    last = [(6, i.id) for i in PHASES.phases[5].checklist]
+    assert phase_next_step(phases_progress(PHASES, current=6, ticked=last)) is None
 
 
 def test_a_phase_or_duty_that_does_not_exist_is_refused_naming_the_field():

@@ -16,8 +16,8 @@ from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.models import ActivationPackage, IncidentTask, SituationReport
 from ungpho.incidents.packages import package_apply
 from ungpho.incidents.response import IncidentError
-from ungpho.incidents.selectors import incidents_open
-from ungpho.incidents.tasks import task_create, task_overdue, task_update
+from ungpho.incidents.selectors import incidents_open, tasks_marked
+from ungpho.incidents.tasks import task_create, task_update
 from ungpho.monitoring.api_reads import AUTH
 
 router = Router(tags=["incident response"])
@@ -43,11 +43,11 @@ class TaskPatch(Schema):
     status: Text(20) | None = None
 
 
-def _task(task: IncidentTask, now: dt.datetime) -> dict:
+def _task(task: IncidentTask) -> dict:
     return {"id": task.pk, "title": task.title, "status": task.status,
             "owner": task.owner.get_username() if task.owner else None, "role": task.role,
             "due_at": task.due_at.isoformat() if task.due_at else None,
-            "overdue": task_overdue(task, now), "origin": task.origin, "cite": task.cite,
+            "overdue": task.overdue, "origin": task.origin, "cite": task.cite,
             "done_at": task.done_at.isoformat() if task.done_at else None,
             "done_by": task.done_by or None, "version": task.version,
             "package": task.application.package.code if task.application else None}
@@ -72,7 +72,8 @@ def _incident(request: HttpRequest, pk: int):
 
 
 def _tasks(incident):
-    return incident.tasks.select_related("owner", "application__package")
+    return tasks_marked(incident.tasks.select_related("owner", "application__package"),
+                        now=dt.datetime.now(dt.UTC))
 
 
 @router.get("/incidents/{pk}/tasks", auth=AUTH,
@@ -80,8 +81,7 @@ def _tasks(incident):
 def tasks_list(request: HttpRequest, pk: int):
     """Every task of the open incident, by due time, each with its ``version`` (send it
     back to change the task)."""
-    now = dt.datetime.now(dt.UTC)
-    return {"tasks": [_task(t, now) for t in _tasks(_incident(request, pk))]}
+    return {"tasks": [_task(t) for t in _tasks(_incident(request, pk))]}
 
 
 @router.post("/incidents/{pk}/tasks", auth=AUTH, response=_ANSWERS,
@@ -94,7 +94,7 @@ def tasks_create(request: HttpRequest, pk: int, body: TaskIn):
                            due_at=body.due_at, origin=IncidentTask.Origin.API, by=request.auth)
     except IncidentError as error:
         return _refused(error)
-    return Status(201, _task(_tasks(incident).get(pk=task.pk), dt.datetime.now(dt.UTC)))
+    return Status(201, _task(_tasks(incident).get(pk=task.pk)))
 
 
 @router.patch("/incidents/{pk}/tasks/{task_id}", auth=AUTH, response=_ANSWERS,
@@ -110,7 +110,7 @@ def tasks_patch(request: HttpRequest, pk: int, task_id: int, body: TaskPatch):
         task_update(task=task, version=version, by=request.auth, **changes)
     except IncidentError as error:
         return _refused(error)
-    return Status(200, _task(_tasks(incident).get(pk=task.pk), dt.datetime.now(dt.UTC)))
+    return Status(200, _task(_tasks(incident).get(pk=task.pk)))
 
 
 @router.get("/incidents/{pk}/sitreps", auth=AUTH,
@@ -134,11 +134,10 @@ def package_apply_api(request: HttpRequest, pk: int, package_id: int):
                                               by=request.auth)
     except IncidentError as error:
         return _refused(error)
-    now = dt.datetime.now(dt.UTC)
     return Status(201 if applied else 200, {
         "applied": applied, "package": package.code,
         "applied_at": application.applied_at.isoformat(), "applied_by": application.applied_by,
         "notify": [p["party"] for p in application.content["notify"]],
         "resources": application.content["resources"],
-        "tasks": [_task(t, now) for t in _tasks(incident).filter(application=application)]
+        "tasks": [_task(t) for t in _tasks(incident).filter(application=application)]
         if applied else []})

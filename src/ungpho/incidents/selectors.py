@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Count, Min, Q
+from django.db.models import BooleanField, Case, Count, Min, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,7 +12,13 @@ from ungpho.accounts.selectors import scoped
 from ungpho.audit.selectors import images_last
 from ungpho.audit.services import image_of
 from ungpho.core.geo.distance import great_circle_distance_m
-from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentReport
+from ungpho.incidents.models import (
+    Deadline,
+    Incident,
+    IncidentLogEntry,
+    IncidentReport,
+    IncidentTask,
+)
 
 TRACKER_ALERTS = {"outside_area": gettext_lazy("left its permitted area"),
                   "outside_hours": gettext_lazy("moving outside working hours"),
@@ -56,18 +62,52 @@ DUPLICATE_RADIUS_KM = 10.0
 DUPLICATE_WINDOW_H = 6.0
 
 
-def incidents_open(*, user):
-    """Open incidents the user may see, newest first, with ``next_due`` (the earliest running
-    legal deadline) and ``breaches`` (how many are breached)."""
-    return incidents_visible(user=user).filter(status=Incident.Status.OPEN)
+def task_overdue_q(now: dt.datetime, via: str = "") -> Q:
+    """Open tasks whose due time has passed. ``via``: the path to the task from the model
+    queried (``"tasks__"`` from an incident). The one definition of an overdue task: the desk,
+    the incident page and the API all ask it."""
+    return Q(**{f"{via}status": IncidentTask.Status.OPEN, f"{via}due_at__lt": now})
 
 
-def incidents_visible(*, user):
+def deadline_overdue_q(now: dt.datetime, via: str = "") -> Q:
+    """Legal deadlines breached: recorded so by the worker, or still running past their due
+    time (the worker's next pass has not come yet) (TT 12/2023 Phụ lục VI)."""
+    return Q(**{f"{via}status": Deadline.Status.BREACHED}) | Q(
+        **{f"{via}status": Deadline.Status.PENDING, f"{via}due_at__lte": now})
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False),
+                output_field=BooleanField())
+
+
+def tasks_marked(tasks, *, now: dt.datetime):
+    """``tasks`` (a queryset of tasks), each with ``overdue`` (:func:`task_overdue_q`)."""
+    return tasks.annotate(overdue=_flag(task_overdue_q(now)))
+
+
+def deadlines_marked(deadlines, *, now: dt.datetime):
+    """``deadlines`` (a queryset), each with ``overdue`` (:func:`deadline_overdue_q`)."""
+    return deadlines.annotate(overdue=_flag(deadline_overdue_q(now)))
+
+
+def incidents_open(*, user, now: dt.datetime | None = None):
+    """Open incidents the user may see, newest first, with the annotations of
+    :func:`incidents_visible`."""
+    return incidents_visible(user=user, now=now).filter(status=Incident.Status.OPEN)
+
+
+def incidents_visible(*, user, now: dt.datetime | None = None):
     """Incidents the user may see, open and closed (a closed one stays readable with its
-    final report), with the annotations of :func:`incidents_open`."""
+    final report), with ``next_due`` (the earliest running legal deadline), ``breaches``
+    (how many deadlines are overdue, :func:`deadline_overdue_q`) and ``overdue_tasks``
+    (:func:`task_overdue_q`) at ``now``."""
+    now = now or dt.datetime.now(dt.UTC)
     incidents = Incident.objects.select_related("province", "facility").annotate(
         next_due=Min("deadlines__due_at", filter=Q(deadlines__status="pending")),
-        breaches=Count("deadlines", filter=Q(deadlines__status="breached")))
+        breaches=Count("deadlines", filter=deadline_overdue_q(now, "deadlines__"),
+                       distinct=True),
+        overdue_tasks=Count("tasks", filter=task_overdue_q(now, "tasks__"), distinct=True))
     return scoped(incidents, user, province_field="province", facility_field="facility")
 
 

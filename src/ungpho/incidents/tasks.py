@@ -182,8 +182,3 @@ def _changes(before: IncidentTask, after: IncidentTask) -> str:
     if before.status != after.status:
         parts.append(f"trạng thái / status: {before.status} → {after.status}")
     return "; ".join(parts)
-
-
-def task_overdue(task: IncidentTask, now: dt.datetime) -> bool:
-    return task.status == IncidentTask.Status.OPEN and task.due_at is not None \
-        and task.due_at < now

@@ -25,9 +25,9 @@ from ungpho.incidents.models import (
 from ungpho.incidents.packages import package_apply, packages_suggest
 from ungpho.incidents.phases import checklist_tick, checklist_untick, phase_advance, phases_state
 from ungpho.incidents.response import IncidentError
-from ungpho.incidents.selectors import incidents_open
+from ungpho.incidents.selectors import incidents_open, tasks_marked
 from ungpho.incidents.sitreps import sitrep_draft, sitrep_issue, sitrep_last
-from ungpho.incidents.tasks import task_create, task_overdue, task_update
+from ungpho.incidents.tasks import task_create, task_update
 from ungpho.web.form_input import form_int, form_time, form_user, problems_shown
 from ungpho.web.incident_roles import role_candidates
 
@@ -35,13 +35,13 @@ from ungpho.web.incident_roles import role_candidates
 def context(incident, user) -> dict:
     now = dt.datetime.now(dt.UTC)
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    tasks = sorted(incident.tasks.select_related("owner"),  # open ones first, soonest due
+    tasks = sorted(tasks_marked(incident.tasks.select_related("owner"), now=now),
                    key=lambda t: (t.status != IncidentTask.Status.OPEN, t.due_at or far, t.pk))
     applied = {a.package_id: a for a in incident.package_applications.all()}
     last = sitrep_last(incident)
     return {"response": {
         "phases": phases_state(incident),
-        "tasks": [(t, task_overdue(t, now)) for t in tasks],
+        "tasks": [(t, t.overdue) for t in tasks],
         "statuses": IncidentTask.Status.choices,
         "candidates": role_candidates(incident),
         "packages": [(p, why, applied.get(p.pk)) for p, why in packages_suggest(incident)],

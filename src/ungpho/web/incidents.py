@@ -4,6 +4,8 @@ and the log (TT 12/2023/TT-BKHCN Điều 19.3, 22; Phụ lục VI)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -21,6 +23,7 @@ from ungpho.incidents.response import (
     report_link,
 )
 from ungpho.incidents.selectors import (
+    deadlines_marked,
     incident_list_open,
     incident_log_sealed,
     incidents_open,
@@ -34,6 +37,7 @@ from ungpho.web import (
     incident_notifications,
     incident_response,
     incident_roles,
+    incident_strip,
 )
 from ungpho.web.form_input import object_or_404, problems_shown
 
@@ -89,18 +93,20 @@ def incident_detail(request: HttpRequest, pk: int):
             messages.error(request, problems_shown(error.problems, IncidentLogEntry))
         return redirect("incident", pk=incident.pk)
     classifications = list(incident.classifications.all())
-    return render(request, "web/incident.html", {
+    page = {
         "incident": incident, "reports": incident.reports.all(),
         "latest": classifications[-1] if classifications else None,
         "history": classifications[::-1], "log": incident.log.all(),
-        "deadlines": incident.deadlines.all(),
+        "deadlines": list(deadlines_marked(incident.deadlines.all(),
+                                           now=dt.datetime.now(dt.UTC))),
         **incident_roles.context(incident, request.user),
         **incident_map.context(incident, request.user),
         **incident_messages.context(incident, request.user),
         **incident_closure.context(incident, request.user),
         **incident_facts.context(incident, request),
         **incident_response.context(incident, request.user),
-        **incident_notifications.context(incident, request.user)})
+        **incident_notifications.context(incident, request.user)}
+    return render(request, "web/incident.html", {**page, **incident_strip.context(page)})
 
 
 @login_required

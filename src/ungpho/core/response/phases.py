@@ -12,7 +12,7 @@ before every notification is confirmed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ungpho.core.rules.guidance import Phase, ResponsePhases
@@ -80,6 +80,27 @@ def phases_progress(phases: ResponsePhases, *, current: int,
             ticked=tuple(i for i in phase.checklist if (phase.number, i.id) in done),
             left=tuple(i for i in phase.checklist if (phase.number, i.id) not in done)))
     return rows
+
+
+@dataclass(frozen=True)
+class NextStep:
+    phase: Phase
+    #: The duty to do next in ``phase`` (the current one); None: move to ``phase``.
+    duty: Item | None
+
+
+def phase_next_step(progress: Sequence[PhaseProgress]) -> NextStep | None:
+    """What the response does next (Phụ lục VII): the first duty left on the current phase's
+    checklist, in the appendix's order; with none left, the move to the next phase; None
+    once the last phase's checklist is done."""
+    for index, row in enumerate(progress):
+        if row.state != "current":
+            continue
+        if row.left:
+            return NextStep(phase=row.phase, duty=row.left[0])
+        following = progress[index + 1:index + 2]
+        return NextStep(phase=following[0].phase, duty=None) if following else None
+    return None
 
 
 def phase_move(phases: ResponsePhases, *, current: int, target: int,
