@@ -7,6 +7,7 @@ band update the report and tell the people on duty once per band."""
 import datetime as dt
 
 import pytest
+import time_machine
 
 from tests.conftest import call_report, in_threads
 from ungpho.alerts.models import Notification
@@ -15,7 +16,6 @@ from ungpho.core.formats.readings_json import ParsedReading
 from ungpho.incidents.models import IncidentReport, ReportDeadline
 from ungpho.incidents.report_deadlines import report_deadlines_process
 from ungpho.incidents.response import incident_open, report_link
-from ungpho.monitoring.models import Parameter
 from ungpho.monitoring.services import readings_ingest, threshold_set
 
 pytestmark = pytest.mark.django_db
@@ -37,38 +37,43 @@ def banded_station(gamma_station):
     return gamma_station.station
 
 
-def _alarm(station, minutes_ago: float = 0.0) -> IncidentReport:
-    at = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=minutes_ago)
-    _push(station, (0.7, at - dt.timedelta(minutes=1)), (0.8, at))
+def _alarm(station, *, minutes_ago: float = 0.0) -> IncidentReport:
+    """Two readings over level 1 open the station's report, ``minutes_ago``."""
+    with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)):
+        at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        _push(station, (0.7, at - dt.timedelta(minutes=6)), (0.8, at - dt.timedelta(minutes=5)))
     return IncidentReport.objects.get(station=station, status="open")
 
 
-def test_a_station_report_runs_15_minutes_from_the_reading_that_raised_it(
+def test_a_station_report_runs_15_minutes_from_its_first_information(
         banded_station, duty_officer):
-    report = _alarm(banded_station, minutes_ago=4)
+    report = _alarm(banded_station)
     clock = report.deadline
     assert clock.due_at - report.first_information_at == FIFTEEN_MINUTES
-    assert report.opened_at - report.first_information_at >= dt.timedelta(minutes=4)
     assert clock.status == "pending" and clock.citation.endswith("Phụ lục VI, dòng 1")
     assert clock.next_at == clock.due_at - dt.timedelta(minutes=5)  # the plan's first step
 
 
-def test_a_reading_from_the_future_never_starts_the_clock_later_than_now(
-        banded_station, duty_officer):
-    from ungpho.incidents.services import incident_raise_from_exceedance
+def test_a_call_and_a_lost_source_start_their_clocks_from_their_first_information(
+        duty_officer):
+    from tests.test_reception import CALL, NOW
+    from ungpho.incidents.reception import report_receive
+    from ungpho.preparedness.services import facility_upsert, source_register, source_status_set
 
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)
-    report, opened = incident_raise_from_exceedance(
-        station_id=banded_station.pk, parameter_id=Parameter.objects.get(code="GammaDR").pk,
-        province_code="01", lat=21.0, lon=105.8, observed_at=later,
-        decision={"value": 0.9, "limit": 0.5, "level": 1})
-    assert opened and report.first_information_at <= dt.datetime.now(dt.UTC)
-    assert report.deadline.due_at <= dt.datetime.now(dt.UTC) + FIFTEEN_MINUTES
+    call = report_receive(answers=CALL, by=duty_officer, now=NOW)
+    assert call.deadline.due_at == call.first_information_at + FIFTEEN_MINUTES
+    facility_upsert(code="ndt-qn", name="Công ty NDT Quảng Ninh", lat=20.958, lon=107.08,
+                    kind="industrial_radiography")
+    source = source_register(serial="IR-0417", nuclide="Ir-192", activity="1.5 TBq",
+                             reference_date=dt.date(2026, 11, 21), facility_code="ndt-qn")
+    source_status_set(source=source, status="lost")
+    lost = IncidentReport.objects.get(radioactive_source=source, source="source")
+    assert lost.deadline.due_at == lost.first_information_at + FIFTEEN_MINUTES
 
 
 def test_the_desk_and_the_report_page_show_the_countdown_from_the_server(
         client, banded_station, duty_officer):
-    report = _alarm(banded_station, minutes_ago=2)
+    report = _alarm(banded_station)
     client.force_login(duty_officer)
     due = report.deadline.due_at.isoformat()
     desk = client.get("/duty/").content.decode()
@@ -143,7 +148,7 @@ def test_a_closed_report_is_not_escalated(banded_station, duty_officer):
 
 def test_a_higher_band_updates_the_report_and_notifies_once_per_band(
         banded_station, duty_officer):
-    report = _alarm(banded_station, minutes_ago=3)
+    report = _alarm(banded_station)
     opening = set(Notification.objects.values_list("pk", flat=True))
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     _push(banded_station, (1.4, now - dt.timedelta(minutes=2)),

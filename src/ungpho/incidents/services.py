@@ -34,10 +34,9 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
 
     Returns the report and whether it was opened now. Opening it also puts the notifications
     into the outbox, in the same transaction, so a report is never without its messages, and
-    starts its classification deadline from the first information: the time the confirming
-    reading was measured (a reading delivered late buys no time), never later than now. A
-    reading confirming a higher alarm band than the report's updates its level and tells the
-    people on duty, once per band.
+    starts its classification deadline from the first information (the moment the
+    confirming reading reached the system). A reading confirming a higher alarm band than the
+    report's updates its level and tells the people on duty, once per band.
     """
     now = dt.datetime.now(dt.UTC)
     evidence = _evidence_row(observed_at=observed_at, decision=decision)
@@ -50,7 +49,7 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
                 report = IncidentReport.objects.create(
                     source=IncidentReport.Source.THRESHOLD, province_id=province_code,
                     station_id=station_id, parameter_id=parameter_id, lat=lat, lon=lon,
-                    first_information_at=min(observed_at, now), opened_at=now, updated_at=now,
+                    first_information_at=now, opened_at=now, updated_at=now,
                     peak_value=max([decision["value"], *decision.get("run_values", ())]),
                     latest_value=decision["value"],
                     decision=decision, evidence=[evidence])
