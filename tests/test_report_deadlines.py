@@ -45,6 +45,18 @@ def _alarm(station, *, minutes_ago: float = 0.0) -> IncidentReport:
     return IncidentReport.objects.get(station=station, status="open")
 
 
+def test_the_classification_deadline_is_15_minutes_under_tt_12_2023_and_none_before_it():
+    from ungpho.incidents.deadlines import classification_due
+
+    first = dt.datetime(2026, 12, 7, 20, 0, tzinfo=dt.UTC)
+    due = classification_due(first)
+    assert due["due_at"] == first + FIFTEEN_MINUTES
+    assert due["citation"] == "TT 12/2023/TT-BKHCN, Phụ lục VI, dòng 1"
+    assert due["text_vi"] == "Phân loại sự cố"
+    # TT 25/2014 (in force before 2023-08-18) has no deadline table: no clock is invented.
+    assert classification_due(dt.datetime(2020, 12, 7, 20, 0, tzinfo=dt.UTC)) is None
+
+
 def test_a_station_report_runs_15_minutes_from_its_first_information(
         banded_station, duty_officer):
     report = _alarm(banded_station)
