@@ -180,6 +180,19 @@ def test_a_higher_band_updates_the_report_and_notifies_once_per_band(
                                      object_id=str(report.pk)).count() == 1
 
 
+def test_a_higher_band_on_a_report_an_incident_holds_is_in_the_incidents_log_and_messages(
+        banded_station, duty_officer):
+    report = _alarm(banded_station)
+    incident = incident_open(report=report, by=duty_officer)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    _push(banded_station, (1.4, now - dt.timedelta(minutes=2)),
+          (1.6, now - dt.timedelta(minutes=1)))
+    [told] = Notification.objects.filter(dedupe_key__startswith=f"report:{report.pk}:level:2:")
+    assert told.incident == incident and f"Incident: {incident.code}" in told.body
+    [entry] = incident.log.filter(kind="report", data__level=2)
+    assert entry.text.startswith(f"Báo cáo {report.code}: cấp báo động 2 (1.6")
+
+
 def test_opening_an_incident_keeps_the_reports_start_and_hands_its_clock_over(
         banded_station, duty_officer):
     from ungpho.incidents.deadlines import deadlines_process

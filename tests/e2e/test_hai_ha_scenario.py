@@ -224,6 +224,7 @@ def test_the_hai_ha_report_counts_down_turns_red_escalates_rises_and_is_classifi
     page.goto(f"{base}/duty/reports/{opened['incidents_opened'][0]}/")
     assert "Cấp cảnh báo 2: 1,45 µSv/h" in page.locator("#report-level").inner_text()
     assert page.locator("#report-deadline").get_attribute("data-clock") == "breached"
+    page.screenshot(path=str(artefacts / "hai-ha-report.png"))
 
     # 5. The officer opens an incident from the report: its clock keeps the report's start.
     page.get_by_role("button", name="Mở sự cố").click()
@@ -262,6 +263,6 @@ def test_the_hai_ha_report_counts_down_turns_red_escalates_rises_and_is_classifi
     page.goto(f"{base}/public/")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artefacts / "hai-ha-public.png"), full_page=True)
-    for name in ("desk-countdown", "desk-breached", "incident-1280", "incident-390", "map",
-                 "public"):
+    for name in ("desk-countdown", "desk-breached", "report", "incident-1280", "incident-390",
+                 "map", "public"):
         assert (artefacts / f"hai-ha-{name}.png").stat().st_size > 10_000
