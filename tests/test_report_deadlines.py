@@ -96,6 +96,19 @@ def test_the_desk_and_the_report_page_show_the_countdown_from_the_server(
     assert "tính từ thông tin đầu tiên" in page
 
 
+def test_the_api_gives_a_reports_deadline_as_the_worker_keeps_it(client, duty_officer):
+    from tests.test_reception import _basic
+
+    report = call_report(minutes_ago=20)
+    report_deadlines_process()  # started, breached, step 1
+    listed = client.get("/api/v1/incidents/reports", **_basic()).json()["reports"]
+    [deadline] = [r["classification_deadline"] for r in listed if r["id"] == report.pk]
+    due = report.first_information_at + FIFTEEN_MINUTES
+    assert deadline == {"due_at": due.isoformat(), "status": "breached",
+                        "breached_at": due.isoformat(), "escalation_steps_sent": 1,
+                        "citation": "TT 12/2023/TT-BKHCN, Phụ lục VI, dòng 1"}
+
+
 def test_the_worker_breaches_and_escalates_an_unopened_report_once(
         client, banded_station, duty_officer):
     report = _alarm(banded_station)
