@@ -60,6 +60,8 @@ KNOWN_VARIABLES = {
     "UNGPHO_TEST_POSTGRES_URL": "tests: PostgreSQL server to run the suite against",
     "UNGPHO_TEST_MQTT_URL": "tests: MQTT broker for the MQTT tests",
     "UNGPHO_TEST_BROWSER": "tests: path to Chromium for browser tests",
+    "UNGPHO_TEST_ARTEFACTS": "tests: folder for the browser tests' screenshots "
+                             "(default var/test-artefacts/)",
 }
 
 

@@ -23,6 +23,7 @@ from ungpho.alerts.services import outbox_send_due
 from ungpho.audit.anchoring import audit_anchor
 from ungpho.faults.services import step_failed, step_recovered
 from ungpho.incidents.deadlines import deadlines_process
+from ungpho.incidents.report_deadlines import report_deadlines_process
 from ungpho.monitoring.drop_folder import drop_folder_pass
 from ungpho.monitoring.national import national_limits_check
 from ungpho.monitoring.services import station_states_refresh
@@ -41,6 +42,7 @@ STEPS: tuple[tuple[str, Callable[[str], int]], ...] = (
     ("station_states_changed", lambda worker: station_states_refresh()),
     ("national_exceedances", lambda worker: national_limits_check()),
     ("silent_trackers", lambda worker: trackers_silence_check()),
+    ("report_deadline_events", lambda worker: report_deadlines_process()),
     ("deadline_events", lambda worker: deadlines_process()),
     ("notifications_sent", lambda worker: outbox_send_due(worker_id=worker)),
     ("notifications_escalated", lambda worker: notifications_escalate()),

@@ -81,6 +81,22 @@ def notifications_enqueue_for_incident(*, incident_id: int) -> int:
     return created
 
 
+def notifications_enqueue_for_level(*, report: IncidentReport, now: dt.datetime) -> int:
+    """Tell the people a new report tells that its readings now confirm a higher alarm band
+    (``report.decision["level"]``): once per band, whatever readings repeat it; with the
+    incident when one holds the report. Returns how many were new."""
+    level = report.decision["level"]
+    with translation.override("vi"):
+        subject = (f"[ungpho] {report.code}: cấp báo động {level} / alarm level {level} — "
+                   f"{incident_title(report)}")
+    body = _render_incident(report, "alerts/report_level_raised.txt")
+    return sum(notification_enqueue(
+        recipient=recipient, subject=subject, body=body, report=report, now=now,
+        incident_id=report.incident_id,
+        dedupe_key=f"report:{report.pk}:level:{level}:{recipient}")
+        for recipient in incident_recipients(report))
+
+
 def outbox_claim_next(*, worker_id: str, now: dt.datetime | None = None) -> Notification | None:
     """Claim the oldest due row, or a row whose sender died (lease expired)."""
     now = now or dt.datetime.now(dt.UTC)

@@ -19,6 +19,16 @@ from ungpho.monitoring.api_reads import AUTH
 router = Router(tags=["incidents"])
 
 
+def _deadline_json(report: IncidentReport) -> dict | None:
+    """The report's classification deadline as the worker keeps it (TT 12/2023 Phụ lục VI)."""
+    clock = getattr(report, "deadline", None)
+    if clock is None:
+        return None
+    return {"due_at": clock.due_at.isoformat(), "status": clock.status,
+            "breached_at": clock.breached_at.isoformat() if clock.breached_at else None,
+            "escalation_steps_sent": clock.next_step, "citation": clock.citation}
+
+
 def report_json(report: IncidentReport, *, full: bool = False) -> dict:
     data = {"id": report.pk, "code": report.code, "status": report.status,
             "source": report.source, "title": incident_title(report),
@@ -29,7 +39,8 @@ def report_json(report: IncidentReport, *, full: bool = False) -> dict:
             "first_information_at": report.first_information_at.isoformat(),
             "opened_at": report.opened_at.isoformat(),
             "incident": report.incident.code if report.incident_id else None,
-            "received_by": report.received_by or None}
+            "received_by": report.received_by or None,
+            "classification_deadline": _deadline_json(report)}
     if full:
         data |= {"reception": report.reception or None, "decision": report.decision}
     return data

@@ -20,7 +20,13 @@ from ungpho.core.rules.deadlines import legal_deadlines
 from ungpho.core.rules.loader import rules_in_force
 from ungpho.core.vietnam_time import vietnam_text
 from ungpho.incidents.log import log_add
-from ungpho.incidents.models import Deadline, EscalationStep, Incident, IncidentLogEntry
+from ungpho.incidents.models import (
+    Deadline,
+    EscalationStep,
+    Incident,
+    IncidentLogEntry,
+    IncidentReport,
+)
 
 #: Before classification the category is unknown; the classification limit is the same for
 #: categories I–IV (Phụ lục VI, dòng 1), so it is computed for IV.
@@ -29,15 +35,42 @@ _ANY_CATEGORY = "IV"
 _OPEN = (Deadline.Status.PENDING, Deadline.Status.BREACHED)
 
 
-def _plan() -> list[dict]:
+def escalation_plan() -> list[dict]:
+    """The escalation plan as copied onto a timer when it starts."""
     return [{"minutes_before_due": s.minutes_before_due, "target": s.target, "email": s.email}
             for s in EscalationStep.objects.all()]
 
 
-def _step_at(due_at: dt.datetime, plan: list[dict], index: int) -> dt.datetime | None:
+def step_at(due_at: dt.datetime, plan: list[dict], index: int) -> dt.datetime | None:
+    """When step ``index`` of ``plan`` fires for a deadline due at ``due_at``; None after
+    the last."""
     if index >= len(plan):
         return None
     return due_at - dt.timedelta(minutes=plan[index]["minutes_before_due"])
+
+
+def _deadline_items(first_information_at: dt.datetime, category: str,
+                    classified_at: dt.datetime | None = None) -> list[dict]:
+    """Phụ lục VI's deadlines as the rules in force on the event's date give them, each
+    with its citation."""
+    on = decision_date(None, first_information_at, dt.date.today())
+    decision = legal_deadlines(category=category, first_information_at=first_information_at,
+                               instrument=rules_in_force(on), classified_at=classified_at)
+    citations = {c.id: c.citation for c in decision.matched}
+    return [{**item, "citation": citations.get(f"{item['action']}.{item['level']}", "")}
+            for item in decision.result or []]
+
+
+def classification_due(first_information_at: dt.datetime) -> dict | None:
+    """The earliest classification deadline from a first information (Phụ lục VI, dòng 1:
+    within 15 minutes, whatever the category): due_at, text_vi, text_en, citation; None
+    when the instrument in force sets none."""
+    for item in _deadline_items(first_information_at, _ANY_CATEGORY):
+        if item["action"] == "classify" and item["due_before"]:
+            return {"due_at": dt.datetime.fromisoformat(item["due_before"]),
+                    "text_vi": item["text"]["vi"][:200], "text_en": item["text"]["en"][:200],
+                    "citation": item["citation"][:200]}
+    return None
 
 
 def deadlines_set(*, incident: Incident, category: str | None,
@@ -45,26 +78,22 @@ def deadlines_set(*, incident: Incident, category: str | None,
     """Set (or move) the incident's deadlines from Phụ lục VI for ``category``; before
     classification (None) only the classification deadline. Met or breached deadlines stay
     as recorded. Must run inside the caller's transaction."""
-    on = decision_date(None, incident.first_information_at, dt.date.today())
-    decision = legal_deadlines(category=category or _ANY_CATEGORY,
-                               first_information_at=incident.first_information_at,
-                               instrument=rules_in_force(on), classified_at=classified_at)
-    citations = {c.id: c.citation for c in decision.matched}
-    plan = _plan()
+    plan = escalation_plan()
     rows = []
-    for item in decision.result or []:
+    for item in _deadline_items(incident.first_information_at, category or _ANY_CATEGORY,
+                                classified_at):
         if category is None and item["action"] != "classify":
             continue
         due_at = dt.datetime.fromisoformat(item["due_before"])
         deadline, created = Deadline.objects.get_or_create(
             incident=incident, action=item["action"], level=item["level"], defaults={
                 "text_vi": item["text"]["vi"][:200], "text_en": item["text"]["en"][:200],
-                "citation": citations.get(f"{item['action']}.{item['level']}", "")[:200],
-                "due_at": due_at, "escalation": plan, "next_at": _step_at(due_at, plan, 0)})
+                "citation": item["citation"][:200],
+                "due_at": due_at, "escalation": plan, "next_at": step_at(due_at, plan, 0)})
         if not created and deadline.status == Deadline.Status.PENDING \
                 and deadline.due_at != due_at:
             deadline.due_at = due_at
-            deadline.next_at = None if deadline.acknowledged_at else _step_at(
+            deadline.next_at = None if deadline.acknowledged_at else step_at(
                 due_at, deadline.escalation, deadline.next_step)
             deadline.save(update_fields=["due_at", "next_at"])
         if created:
@@ -114,8 +143,8 @@ def deadline_acknowledge(*, deadline: Deadline, by) -> Deadline:
     return deadline
 
 
-def deadline_recipients(incident: Incident, step: dict) -> list[str]:
-    """E-mail addresses of one escalation step's target for this incident."""
+def deadline_recipients(incident: Incident | IncidentReport, step: dict) -> list[str]:
+    """E-mail addresses of one escalation step's target for this incident or report."""
     if step["target"] == EscalationStep.Target.EMAIL:
         return [step["email"]]
     return emails_of({EscalationStep.Target.DUTY: on_duty(incident.province_id),
@@ -158,7 +187,7 @@ def _escalate(pk: int, step: int, now: dt.datetime) -> int:
     deadline = Deadline.objects.select_related("incident").get(pk=pk)
     plan = deadline.escalation
     if not Deadline.objects.filter(pk=pk, next_step=step, acknowledged_at=None).update(
-            next_step=step + 1, next_at=_step_at(deadline.due_at, plan, step + 1)):
+            next_step=step + 1, next_at=step_at(deadline.due_at, plan, step + 1)):
         return 0  # fired by another worker, or acknowledged, meanwhile
     incident = deadline.incident
     recipients = deadline_recipients(incident, plan[step])

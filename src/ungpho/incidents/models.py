@@ -325,6 +325,7 @@ class IncidentReport(Situated):
 
 # The closure decision and the final report (TT 12/2023 Điều 25.2, Phụ lục VII.6).
 from ungpho.incidents.closure_models import ClosureDecision, FinalReport  # noqa: E402,F401
+from ungpho.incidents.report_deadline_models import ReportDeadline  # noqa: E402,F401
 from ungpho.incidents.workflow_models import (  # noqa: E402, F401 - the response workflow's records
     ActivationPackage,
     ChecklistTick,

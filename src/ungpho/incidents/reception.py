@@ -23,6 +23,7 @@ from ungpho.core.rules.loader import Instrument, rules_in_force
 from ungpho.core.rules.reception import ReceptionError, reception_facts, reception_parse
 from ungpho.geo.models import Province
 from ungpho.incidents.models import IncidentReport
+from ungpho.incidents.report_deadlines import report_deadline_start
 from ungpho.incidents.response import IncidentError
 from ungpho.preparedness.category import facility_facts, source_activity_bq
 from ungpho.preparedness.models import Facility, RadioactiveSource
@@ -160,4 +161,5 @@ def report_receive(*, answers: dict, by, now: dt.datetime | None = None) -> Inci
         decision={"facts": facts, "suggestion": preliminary_classify(facts, today=now.date())})
     audit_record(by=by, action="incident.report.receive", obj=report, after=snapshot(report))
     notifications_enqueue_for_incident(incident_id=report.pk)
+    report_deadline_start(report=report)
     return report

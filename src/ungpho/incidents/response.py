@@ -23,6 +23,7 @@ from ungpho.core.validate import gettext_noop, text_problem
 from ungpho.incidents.deadlines import deadline_meet, deadlines_set
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Classification, Incident, IncidentLogEntry, IncidentReport
+from ungpho.incidents.report_deadlines import report_deadline_hand_over
 from ungpho.incidents.selectors import incident_title
 
 ERR_LINKED = "report {report} is already linked to {incident}"
@@ -64,26 +65,33 @@ def incident_open(*, report: IncidentReport, by, exercise: bool = False) -> Inci
             text=f"Mở sự cố từ báo cáo {report.code} / incident opened from report "
                  f"{report.code}", data={"report": report.pk, "exercise": exercise})
     deadlines_set(incident=incident, category=None, by=by)
+    report_deadline_hand_over(report=report, incident=incident, by=by, now=now)
     return incident
 
 
 @transaction.atomic
 def report_link(*, report: IncidentReport, incident: Incident, by) -> Incident:
     """Link a further report to an open incident; an earlier first information moves the
-    incident's (the deadlines run from the first information about the event)."""
+    incident's and its running deadlines (they run from the first information about the
+    event), and the report's own clock is handed over to the incident's."""
     report = _report_for_update(report)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status != Incident.Status.OPEN:
         raise IncidentError([("incident", ERR_CLOSED.format(incident=incident.code))])
+    now = dt.datetime.now(dt.UTC)
     report.incident = incident
     report.save(update_fields=["incident"])
+    log_add(incident=incident, kind=IncidentLogEntry.Kind.REPORT, by=by, at=now,
+            text=f"Gộp báo cáo {report.code} / report {report.code} linked",
+            data={"report": report.pk})
     if report.first_information_at < incident.first_information_at:
         incident.first_information_at = report.first_information_at
         incident.save(update_fields=["first_information_at"])
         audit_image(incident, by=by, action="incident.first_information")
-    log_add(incident=incident, kind=IncidentLogEntry.Kind.REPORT, by=by,
-            text=f"Gộp báo cáo {report.code} / report {report.code} linked",
-            data={"report": report.pk})
+        first = incident.classifications.order_by("at", "pk").first()
+        deadlines_set(incident=incident, category=incident.hazard_category or None,
+                      classified_at=first.at if first else None, by=by)
+    report_deadline_hand_over(report=report, incident=incident, by=by, now=now)
     return incident
 
 

@@ -28,7 +28,8 @@ TRACKER_ALERTS = {"outside_area": gettext_lazy("left its permitted area"),
 def reports_visible(*, user):
     """Every report the user may see (open or closed), newest first."""
     reports = IncidentReport.objects.select_related(
-        "province", "station", "parameter", "facility", "radioactive_source", "incident")
+        "province", "station", "parameter", "facility", "radioactive_source", "incident",
+        "deadline")
     return scoped(reports, user, province_field="province", facility_field="facility")
 
 

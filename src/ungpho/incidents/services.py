@@ -4,9 +4,14 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from ungpho.alerts.services import notifications_enqueue_for_incident
+from ungpho.alerts.services import (
+    notifications_enqueue_for_incident,
+    notifications_enqueue_for_level,
+)
 from ungpho.audit.services import audit_record, snapshot
-from ungpho.incidents.models import IncidentReport
+from ungpho.incidents.log import log_add
+from ungpho.incidents.models import IncidentLogEntry, IncidentReport
+from ungpho.incidents.report_deadlines import report_deadline_start
 
 #: How many of the latest exceeding readings a report keeps as evidence.
 EVIDENCE_KEEP = 50
@@ -28,7 +33,10 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
     ``monitoring.pipeline`` from ``ungpho.core.monitoring.limits``.
 
     Returns the report and whether it was opened now. Opening it also puts the notifications
-    into the outbox, in the same transaction, so a report is never without its messages.
+    into the outbox, in the same transaction, so a report is never without its messages, and
+    starts its classification deadline from the first information (the moment the
+    confirming reading reached the system). A reading confirming a higher alarm band than the
+    report's updates its level and tells the people on duty, once per band.
     """
     now = dt.datetime.now(dt.UTC)
     evidence = _evidence_row(observed_at=observed_at, decision=decision)
@@ -50,12 +58,14 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
         else:
             audit_record(by=by, action="incident.open", obj=report, after=snapshot(report))
             notifications_enqueue_for_incident(incident_id=report.pk)
+            report_deadline_start(report=report)
             return report, True
     before = snapshot(report, _TRACKED)
     value = decision["value"]
     report.latest_value = value
     report.peak_value = max(report.peak_value or value, value)
-    if decision.get("level", 0) > report.decision.get("level", 0):
+    raised = decision.get("level", 0) > report.decision.get("level", 0)
+    if raised:
         report.decision = decision
     report.evidence = (report.evidence + [evidence])[-EVIDENCE_KEEP:]
     report.updated_at = now
@@ -63,6 +73,17 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
                                 "updated_at"])
     audit_record(by=by, action="incident.add_evidence", obj=report, before=before,
                  after=snapshot(report, _TRACKED))
+    if raised:
+        audit_record(by=by, action="incident.report.level", obj=report,
+                     after={"level": decision["level"], "value": value,
+                            "limit": decision["limit"], "observed_at": observed_at.isoformat()})
+        notifications_enqueue_for_level(report=report, now=now)
+        if report.incident_id:
+            log_add(incident=report.incident, kind=IncidentLogEntry.Kind.REPORT, by=by, at=now,
+                    text=f"Báo cáo {report.code}: cấp báo động {decision['level']} ({value:g}, "
+                         f"ngưỡng {decision['limit']:g}) / report {report.code}: alarm level "
+                         f"{decision['level']} ({value:g}, limit {decision['limit']:g})",
+                    data={"report": report.pk, "level": decision["level"]})
     return report, False
 
 

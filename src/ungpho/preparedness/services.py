@@ -208,6 +208,7 @@ def source_report_raise(*, source: RadioactiveSource, kind: str, decision: dict,
     activity now, group)."""
     from ungpho.alerts.services import notifications_enqueue_for_incident
     from ungpho.incidents.models import IncidentReport
+    from ungpho.incidents.report_deadlines import report_deadline_start
 
     lat, lon, province = _last_known_place(source, lat, lon)
     decision = {"category": "IV", "nuclide": source.nuclide, "serial": source.serial,
@@ -229,6 +230,7 @@ def source_report_raise(*, source: RadioactiveSource, kind: str, decision: dict,
         else:
             audit_record(by=by, action="incident.open", obj=report, after=snapshot(report))
             notifications_enqueue_for_incident(incident_id=report.pk)
+            report_deadline_start(report=report)
             return report
     report.evidence = [*report.evidence, decision]
     report.updated_at = at
