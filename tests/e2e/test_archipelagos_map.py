@@ -10,7 +10,6 @@ import sys
 import pytest
 
 from tests.conftest import REPO
-from tests.e2e.test_browser import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 PASSWORD = "mat-khau-dai-123"
@@ -30,16 +29,6 @@ def site(processes, ungpho_env):
     subprocess.run([sys.executable, "-c", SETUP], cwd=REPO, check=True, capture_output=True,
                    env={**ungpho_env, "DJANGO_SETTINGS_MODULE": "ungpho.settings"})
     return processes.web()
-
-
-@pytest.fixture
-def browser(browser_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _labels_inside_the_map(page) -> list[str]:

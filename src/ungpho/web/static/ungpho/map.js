@@ -22,7 +22,7 @@
     const base = window.ungphoBaseMap(map, geo, {
       onEachFeature: (f, layer) => layer.bindTooltip(h("span", {}, en ? f.properties.name_en : f.properties.name_vi)),
     }).bringToBack();
-    map.fitBounds(base.getBounds(), { padding: [10, 10] });
+    map.fitBounds(base.getBounds(), { padding: [10, 10], animate: false });
   }));
   if (el.dataset.provinces) {
     get(el.dataset.provinces).then((provinces) => {
