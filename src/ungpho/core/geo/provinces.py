@@ -3,8 +3,11 @@
 Nghị quyết 202/2025/QH15 (12/6/2025) merged the 63 former provinces into 34 units (28 tỉnh,
 6 thành phố). The polygons are the former provinces of Natural Earth 10 m admin-1 dissolved by
 that resolution, simplified; they are *not* legal boundaries and are known to be off by up to a
-few kilometres (more in the north-west, see ``ungpho/geo/data/PROVENANCE.md``). Codes are those
-of Quyết định 19/2025/QĐ-TTg. The data are package data built by ``scripts/build_provinces.py``.
+few kilometres (more in the north-west, see ``ungpho/geo/data/PROVENANCE.md``). The islands of
+the Hoàng Sa archipelago (đặc khu Hoàng Sa) are parts of Thành phố Đà Nẵng and those of the
+Trường Sa archipelago (đặc khu Trường Sa) parts of Tỉnh Khánh Hòa (Luật Biển Việt Nam 2012
+Điều 1), drawn from GSHHG shorelines. Codes are those of Quyết định 19/2025/QĐ-TTg. The data are
+package data built by ``scripts/build_provinces.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from ungpho.core.geo.distance import great_circle_distance_m
 
 DATA_PACKAGE = "ungpho.geo"
 DATA_FILE = ("data", "provinces_2025.geojson")
+SHORE_TOLERANCE_M = 2_000
+"""A point this close to a unit [m] belongs to it: the simplified coast and the small islands
+of Hoàng Sa and Trường Sa are drawn to within ~1-2 km (see PROVENANCE.md)."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +102,10 @@ def province_at(lat_deg: float, lon_deg: float, *, max_distance_m: float = 0.0) 
     it if that is within ``max_distance_m`` [m] — for coastal stations and incidents just off
     the simplified coast. The nearest polygon and its nearest point are found in longitude/
     latitude degrees and the distance to that point is great-circle; at Vietnam's latitudes
-    (8-24°N) this can pick a neighbour only when two units are almost equally near. Hoàng Sa and
-    Trường Sa are not in the data, so points there are None.
+    (8-24°N) this can pick a neighbour only when two units are almost equally near. The small
+    islands of Hoàng Sa and Trường Sa are drawn up to ~1 km from their published positions
+    (GSHHG draws Trường Sa Lớn 1.1 km south of the published 8°38′39″N 111°55′14″E): give
+    ``max_distance_m`` for a point reported on one of them.
     """
     if not (-90.0 <= lat_deg <= 90.0) or not (-180.0 <= lon_deg <= 180.0):
         raise ValueError(f"lat_deg/lon_deg out of range: {lat_deg!r}, {lon_deg!r}")

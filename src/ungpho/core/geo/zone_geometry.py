@@ -270,8 +270,9 @@ def zone_population(geometry: BaseGeometry) -> ZonePopulation:
     with both areas by ``area_m2`` on the province polygon (not the official ``area_km2``), i.e.
     a uniform density over each province. This is a screening estimate: real density is far
     from uniform (cities, coasts, mountains), and the polygons are not legal boundaries.
-    Parts of the zone at sea, abroad, or on islands missing from the data (Hoàng Sa, Trường Sa)
-    count nobody; a zone entirely there gives no provinces and 0 people.
+    Parts of the zone at sea, abroad, or on islands missing from the data count nobody; a zone
+    entirely there gives no provinces and 0 people. The islands of Hoàng Sa and Trường Sa get
+    Đà Nẵng's and Khánh Hòa's density like the rest of those units.
     """
     if not isinstance(geometry, BaseGeometry):
         raise ValueError(f"geometry must be a shapely geometry, got {type(geometry).__name__}")

@@ -11,10 +11,7 @@
   });
   const { el: h } = window.ungphoDom;
   const boundaries = get(el.dataset.boundaries).then((geo) => {
-    L.geoJSON(geo, {
-      style: { color: "#51606f", weight: 1, fillColor: "#e9eef2", fillOpacity: 1 },
-      interactive: false,
-    }).addTo(map).bringToBack();
+    window.ungphoBaseMap(map, geo, { interactive: false }).bringToBack();
   });
   const siteLayer = site.boundary
     ? L.geoJSON(site.boundary, { style: { color: "#14213d", weight: 2, fillOpacity: 0.4, className: "site" } })

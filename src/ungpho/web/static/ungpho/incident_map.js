@@ -22,10 +22,7 @@
   map.createPane("zones").style.zIndex = 390;
 
   loads.push(get(data.boundaries_url).then((geo) => {
-    L.geoJSON(geo, {
-      style: { color: "#51606f", weight: 1, fillColor: "#e9eef2", fillOpacity: 1 },
-      interactive: false, pane: "base",
-    }).addTo(map);
+    window.ungphoBaseMap(map, geo, { interactive: false, pane: "base" });
   }));
 
   const message = data.message;

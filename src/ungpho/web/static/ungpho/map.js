@@ -17,13 +17,13 @@
   map.createPane("stations").style.zIndex = 440;
   map.createPane("reports").style.zIndex = 450;
 
-  get(el.dataset.boundaries).then((geo) => {
-    L.geoJSON(geo, {
-      style: { color: "#51606f", weight: 1, fillColor: "#e9eef2", fillOpacity: 1 },
+  // The whole country, Hoàng Sa and Trường Sa included, fills the first view.
+  loads.push(get(el.dataset.boundaries).then((geo) => {
+    const base = window.ungphoBaseMap(map, geo, {
       onEachFeature: (f, layer) => layer.bindTooltip(h("span", {}, en ? f.properties.name_en : f.properties.name_vi)),
-    }).addTo(map).bringToBack();
-    map.fitBounds(L.geoJSON(geo).getBounds(), { padding: [10, 10] });
-  });
+    }).bringToBack();
+    map.fitBounds(base.getBounds(), { padding: [10, 10], animate: false });
+  }));
   if (el.dataset.provinces) {
     get(el.dataset.provinces).then((provinces) => {
       window.ungphoProvinceCount = provinces.length;
