@@ -52,6 +52,8 @@ urlpatterns = [
     path("incidents/<int:pk>/classify", incident_facts.incident_facts_classify,
          name="incident-facts-classify"),
     path("incidents/<int:pk>/response/", include(incident_response.urls)),
+    path("incidents/<int:pk>/notify", incident_notifications.incident_notify_again,
+         name="incident-notify"),
     path("ack/<str:token>", incident_notifications.notification_ack, name="notification-ack"),
     path("inbox/", incident_notifications.inbox, name="inbox"),
     path("map/", views.operations_map, name="map"),

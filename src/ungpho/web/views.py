@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ungpho.accounts.selectors import user_role
+from ungpho.alerts.plan_gaps import incidents_unreached
 from ungpho.alerts.selectors import notification_problems
 from ungpho.incidents.selectors import (
     incident_duplicates,
@@ -28,6 +29,9 @@ def _desk_context(request: HttpRequest) -> dict:
     # Unclassified first (their 15-minute clock runs), then the highest alarm level.
     incidents = sorted(incidents_open(user=request.user), key=lambda i: (
         i.classified_at is not None, -(i.alarm_level or 0), -i.opened_at.timestamp()))
+    unreached = incidents_unreached(i.pk for i in incidents)
+    for incident in incidents:
+        incident.unreached = unreached.get(incident.pk, [])
     unlinked = [report for report in reports if report.incident_id is None]
     same_event = incident_duplicates(unlinked, incidents)
     for report in reports:
