@@ -124,3 +124,20 @@ def test_the_demo_directory_reaches_every_party_its_plan_names(client):
             "ambulance_115"} <= told
     assert all(n.recipient.endswith(".example") or n.channel == "inapp"
                for n in incident.notifications.all())
+
+
+def test_a_party_told_before_its_contact_point_was_deactivated_is_not_shown_as_not_told(
+        classified, duty_officer):
+    from ungpho.alerts.plans import incident_notify
+    from ungpho.incidents.models import Incident
+
+    incident = Incident.objects.get(pk=classified.pk)  # as classified
+    Contact.objects.create(party="police_113", province_id="01", name="Công an TP Hà Nội",
+                           email="trucban113@hanoi.example")
+    incident_notify(incident=incident, by=duty_officer)
+    Contact.objects.filter(party="police_113").update(active=False)
+    incident_notify(incident=incident, by=duty_officer)
+    logged = classified.log.filter(kind="notification").last().data["unreachable"]
+    assert "police_113" in logged  # the plan cannot reach it any more…
+    shown = {u.party for u in incidents_unreached([classified.pk])[classified.pk]}
+    assert "police_113" not in shown and "fire_114" in shown  # …but it was told

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from ungpho.accounts.roles import Role
-from ungpho.alerts.models import Channel, Contact, Party, PlanRule
+from ungpho.alerts.models import Channel, Contact, Notification, Party, PlanRule
 from ungpho.i18n import localized
 from ungpho.incidents.models import IncidentLogEntry, PackageNotification
 
@@ -36,14 +36,20 @@ def _label(party: str) -> str:
 
 def incidents_unreached(incident_ids) -> dict[int, list[Unreached]]:
     """For each incident (by pk), the required parties its last plan run found no contact
-    point for (the latest notification log entry that counts them)."""
+    point for (the latest notification log entry that counts them), but for those told
+    about the incident before (a contact point deactivated since)."""
+    ids = list(incident_ids)
     latest: dict[int, list[str]] = {}
     for incident_id, data in IncidentLogEntry.objects.filter(
-            incident_id__in=list(incident_ids), kind=IncidentLogEntry.Kind.NOTIFICATION,
+            incident_id__in=ids, kind=IncidentLogEntry.Kind.NOTIFICATION,
             data__has_key="unreachable").order_by("at", "pk").values_list("incident_id", "data"):
         latest[incident_id] = data["unreachable"]
-    return {incident_id: [Unreached(p, _label(p), p in Party.values) for p in parties]
-            for incident_id, parties in latest.items() if parties}
+    told = set(Notification.objects.filter(incident_id__in=list(latest)).exclude(
+        party="").values_list("incident_id", "party").distinct())
+    found = {incident_id: [Unreached(p, _label(p), p in Party.values) for p in parties
+                           if (incident_id, p) not in told]
+             for incident_id, parties in latest.items()}
+    return {incident_id: rows for incident_id, rows in found.items() if rows}
 
 
 #: The address field of each channel that sends to an address.
