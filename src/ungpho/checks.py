@@ -252,6 +252,31 @@ def check_dead_letters() -> CheckResult:
                                       "ungpho deadletters", one_line=True))
 
 
+def check_notification_plan() -> list[CheckResult]:
+    """Each plan party without a contact point in some province: the plan cannot tell it
+    there (said as a warning, the exit status stays 0; ungpho.alerts.plan_gaps)."""
+    from django.utils import translation
+
+    from ungpho.alerts.models import Party
+    from ungpho.alerts.plan_gaps import plan_gaps
+    from ungpho.geo.models import Province
+
+    names = dict(Province.objects.order_by("code").values_list("code", "name_vi"))
+    fix = "add one in the admin: /admin/alerts/contact/add/ (Đầu mối liên lạc / Contact points)"
+    results = []
+    for party, missing in plan_gaps(list(names)):
+        with translation.override("vi"):
+            label = str(Party(party).label)
+        with translation.override("en"):
+            label += f" / {Party(party).label}"
+        where = (f"every province ({len(missing)})" if len(missing) == len(names)
+                 else ", ".join(names[code] for code in missing))
+        results.append(CheckResult("notification plan", True,
+                                   f"{label}: no contact point in {where}", fix, warn=True))
+    return results or [CheckResult("notification plan", True,
+                                   "every party of the plan has a contact point everywhere")]
+
+
 def check_worker_steps() -> list[CheckResult]:
     """A worker step failing at its last pass: failed, with since when and its last error."""
     from django.utils import timezone
@@ -281,5 +306,5 @@ def run_checks() -> list[CheckResult]:
         results.append(check_migrations())
         if results[-1].ok:
             results += [check_connections(), check_audit_anchors(), check_dead_letters(),
-                        *check_worker_steps()]
+                        *check_notification_plan(), *check_worker_steps()]
     return results + [check_mqtt(), check_email()]

@@ -219,4 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PGAPPNAME", f"ungpho {args.command}")
     if args.func is not cmd_check and not getattr(args, "pure", False):
         _setup(getattr(args, "config_exit", 1))
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # The reader left (``ungpho stations export | head``): end quietly, as cat does,
+        # with nothing more written to the closed pipe when Python flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a command cut off by its reader

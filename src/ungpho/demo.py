@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
+from ungpho.alerts.demo_contacts import contacts_demo_load
 from ungpho.audit.services import Actor
 from ungpho.core.formats.readings_json import ParsedReading
 from ungpho.core.monitoring.simulate import SimStation, simulate
@@ -133,6 +134,7 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
         user_upsert(username=username, password=DEMO_PASSWORD, role=role, full_name=full_name,
                     email=f"{username}@ungpho.example", province_code=province,
                     facility_codes=facilities, by=DEMO)
+    contacts = contacts_demo_load(by=DEMO)
 
     end = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     end -= dt.timedelta(minutes=end.minute % 5)
@@ -160,6 +162,8 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
     for username, full_name, role, *_ in accounts:
         out.write(f"  {username:<15} {role.value:<19} {full_name}\n")
     out.write(f"Mã trạm / station token (QN-GAMMA-01): {DEMO_TOKEN}\n")
+    out.write(f"Danh bạ / contact points: {contacts} (địa chỉ ví dụ / example addresses) → "
+              "/admin/alerts/contact/\n")
     _registry_summary(out)
     _incident_from_tracker_alert(out)
     _rules_example(out)

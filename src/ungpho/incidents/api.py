@@ -40,7 +40,9 @@ def report_json(report: IncidentReport, *, full: bool = False) -> dict:
             "opened_at": report.opened_at.isoformat(),
             "incident": report.incident.code if report.incident_id else None,
             "received_by": report.received_by or None,
-            "classification_deadline": _deadline_json(report)}
+            "classification_deadline": _deadline_json(report),
+            "close_reason": report.close_reason or None, "close_note": report.close_note or None,
+            "closed_at": report.closed_at.isoformat() if report.closed_at else None}
     if full:
         data |= {"reception": report.reception or None, "decision": report.decision}
     return data

@@ -31,12 +31,14 @@ from ungpho.core.rules.units import UnitError, decimal_parse, measure_parse
 from ungpho.core.validate import text_problem
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import (
+    CloseReason,
     ClosureDecision,
     Deadline,
     FinalReport,
     Incident,
     IncidentLogEntry,
     IncidentReport,
+    ReportStatusChange,
 )
 from ungpho.incidents.response import ERR_CLOSED, IncidentError
 from ungpho.incidents.roles import role_holder
@@ -237,7 +239,11 @@ def incident_closure_decide(*, incident: Incident, by, potential_dose_msv_per_ye
     reports = list(incident.reports.filter(status=IncidentReport.Status.OPEN)
                    .values_list("pk", flat=True))
     IncidentReport.objects.filter(pk__in=reports).update(
-        status=IncidentReport.Status.CLOSED, updated_at=now)
+        status=IncidentReport.Status.CLOSED, updated_at=now, closed_at=now,
+        close_reason=CloseReason.RESPONSE_ENDED, closed_by=Actor.of(by).label)
+    ReportStatusChange.objects.bulk_create([ReportStatusChange(
+        report_id=pk, at=now, by=Actor.of(by).label, action=ReportStatusChange.Action.CLOSED,
+        reason=CloseReason.RESPONSE_ENDED, note=incident.code) for pk in reports])
     verdict_vi = "đạt tiêu chí" if met else f"chưa đạt tiêu chí, vẫn kết thúc: {override_reason}"
     verdict_en = "criteria met" if met else "criteria not met, closed anyway"
     log_add(incident=incident, kind=IncidentLogEntry.Kind.CLOSED, by=by, at=now,

@@ -85,15 +85,3 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
                          f"{decision['level']} ({value:g}, limit {decision['limit']:g})",
                     data={"report": report.pk, "level": decision["level"]})
     return report, False
-
-
-@transaction.atomic
-def incident_close(*, incident_id: int, by) -> IncidentReport:
-    report = IncidentReport.objects.select_for_update().get(pk=incident_id)
-    before = snapshot(report, _TRACKED)
-    report.status = IncidentReport.Status.CLOSED
-    report.updated_at = dt.datetime.now(dt.UTC)
-    report.save(update_fields=["status", "updated_at"])
-    audit_record(by=by, action="incident.close", obj=report, before=before,
-                 after=snapshot(report, _TRACKED))
-    return report

@@ -146,12 +146,21 @@ class _Echo:
 @router.get("/readings.csv", auth=AUTH, summary="Xuất CSV / CSV export of readings")
 def readings_csv(request: HttpRequest, station: str, parameter: str | None = None,
                  since: str | None = None, until: str | None = None):
-    """Every stored reading of a station (optionally one parameter) with its flags, streamed."""
+    """Every stored reading of a station (optionally one parameter) with its flags, streamed;
+    by default the last 24 hours. The window used is in the file's name and the
+    ``X-Ungpho-Window`` header (ISO 8601 interval); a window without readings is a 404 that
+    names it."""
     found = _station(request, station)
     start, end = _window(since, until, dt.timedelta(days=1))
     rows = Reading.objects.filter(station=found, observed_at__gte=start, observed_at__lt=end)
     if parameter:
         rows = rows.filter(parameter=_parameter(parameter))
+    window = f"{start.isoformat(timespec='seconds')}/{end.isoformat(timespec='seconds')}"
+    if not rows.exists():
+        default = "" if since else (" (the default window: the last 24 hours; choose another "
+                                    "with since= and until=)")
+        raise HttpError(404, f"no readings of {found.code}"
+                             f"{f' {parameter}' if parameter else ''} in {window}{default}")
     writer = csv.writer(_Echo())
 
     def lines():
@@ -166,7 +175,9 @@ def readings_csv(request: HttpRequest, station: str, parameter: str | None = Non
                                    received.isoformat()])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{found.code}.csv"'
+    stamp = "_".join(moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ") for moment in (start, end))
+    response["Content-Disposition"] = f'attachment; filename="{found.code}_{stamp}.csv"'
+    response["X-Ungpho-Window"] = window
     return response
 
 

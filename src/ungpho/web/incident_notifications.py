@@ -6,20 +6,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from ungpho.alerts.escalation import notification_acknowledge
 from ungpho.alerts.models import Notification
+from ungpho.alerts.plan_gaps import incidents_unreached
+from ungpho.alerts.plans import incident_notify
 from ungpho.alerts.selectors import inbox_of, inbox_unacknowledged, incident_notifications
 from ungpho.audit.services import Actor
+from ungpho.incidents.models import Incident
+from ungpho.incidents.selectors import incidents_visible
 
 
 def context(incident, user) -> dict:
-    """For incident_detail: the incident's messages."""
-    return {"notifications": list(incident_notifications(incident.pk)), "me": user}
+    """For incident_detail: the incident's messages, and the parties its plan could not tell
+    for want of a contact point."""
+    return {"notifications": list(incident_notifications(incident.pk)), "me": user,
+            "unreached": incidents_unreached([incident.pk]).get(incident.pk, [])}
 
 
 def inbox_badge(request: HttpRequest) -> dict:
@@ -50,6 +60,20 @@ def notification_ack(request: HttpRequest, token: str):
         return redirect("notification-ack", token=token)
     notification.refresh_from_db()
     return render(request, "web/notification_ack.html", {"n": notification})
+
+
+@login_required
+@require_POST
+def incident_notify_again(request: HttpRequest, pk: int):
+    """Apply the plan again once contact points were added: the outbox's dedupe keys make
+    sure nobody already told is told twice."""
+    incident = get_object_or_404(incidents_visible(user=request.user), pk=pk,
+                                 status=Incident.Status.OPEN)
+    with transaction.atomic():
+        count = incident_notify(incident=incident, by=request.user)
+    messages.success(request, ngettext("%(n)d new message queued.",
+                                       "%(n)d new messages queued.", count) % {"n": count})
+    return redirect(f"{reverse('incident', args=[incident.pk])}#notifications")
 
 
 @login_required

@@ -132,13 +132,16 @@ def _answers(report: IncidentReport) -> list[dict]:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int):
+def report_detail(request: HttpRequest, pk: int, *, reopen_errors: dict | None = None,
+                  reopen_note: str = ""):
     """A report: what was said, where it is placed, the preliminary classification and the
-    incidents it may belong to."""
+    incidents it may belong to; its status, why it was closed, and its history."""
     report = get_object_or_404(reports_visible(user=request.user), pk=pk)
     same_event = [] if report.incident_id else incident_duplicates(
         [report], list(incidents_open(user=request.user)))[report.pk]
     return render(request, "web/report.html", {
         "report": report, "title": incident_title(report), "answers": _answers(report),
         "suggestion": report.decision.get("suggestion") if report.reception else None,
-        "same_event": same_event})
+        "same_event": same_event, "changes": report.status_changes.all(),
+        "reopen_errors": reopen_errors or {}, "reopen_note": reopen_note},
+        status=422 if reopen_errors else 200)

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils.timezone import localtime
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from ungpho.accounts.selectors import user_role
+from ungpho.alerts.plan_gaps import incidents_unreached
 from ungpho.alerts.selectors import notification_problems
 from ungpho.incidents.selectors import (
     incident_duplicates,
@@ -17,7 +15,6 @@ from ungpho.incidents.selectors import (
     incident_title,
     incidents_open,
 )
-from ungpho.incidents.services import incident_close
 from ungpho.web.stations import map_context
 
 DESK_TIME = "%Y-%m-%d %H:%M:%S"
@@ -28,6 +25,9 @@ def _desk_context(request: HttpRequest) -> dict:
     # Unclassified first (their 15-minute clock runs), then the highest alarm level.
     incidents = sorted(incidents_open(user=request.user), key=lambda i: (
         i.classified_at is not None, -(i.alarm_level or 0), -i.opened_at.timestamp()))
+    unreached = incidents_unreached(i.pk for i in incidents)
+    for incident in incidents:
+        incident.unreached = unreached.get(incident.pk, [])
     unlinked = [report for report in reports if report.incident_id is None]
     same_event = incident_duplicates(unlinked, incidents)
     for report in reports:
@@ -49,15 +49,6 @@ def duty_desk(request: HttpRequest):
 def duty_desk_reports(request: HttpRequest):
     """The report table alone, polled by htmx."""
     return render(request, "web/_reports.html", _desk_context(request))
-
-
-@login_required
-@require_POST
-def report_close(request: HttpRequest, pk: int):
-    report = get_object_or_404(incident_list_open(user=request.user), pk=pk)
-    incident_close(incident_id=report.pk, by=request.user)
-    messages.success(request, _("Report %(code)s closed.") % {"code": report.code})
-    return redirect("duty-desk")
 
 
 @login_required
