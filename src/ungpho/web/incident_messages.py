@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from ungpho.alerts.links import public_url
 from ungpho.alerts.models import PublicMessage
+from ungpho.alerts.public_area import AREA_FIELDS, area_check, incident_location
 from ungpho.alerts.public_cap import message_current, message_url
 from ungpho.alerts.public_messages import (
-    AREA_FIELDS,
     message_approve,
     message_cancel_draft,
     message_draft,
@@ -31,10 +31,11 @@ from ungpho.alerts.public_render import (
 )
 from ungpho.core.validate import POSITIVE_INTEGER
 from ungpho.core.vietnam_time import VIETNAM
+from ungpho.i18n import localized
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_holder
 from ungpho.incidents.selectors import incidents_open
-from ungpho.web.form_input import form_int, form_time, problems_shown
+from ungpho.web.form_input import form_int, form_time, message_shown, problems_shown
 
 
 def context(incident, user) -> dict:
@@ -145,8 +146,25 @@ def _act(request: HttpRequest, message: PublicMessage, instrument) -> list[str]:
             flash.success(request, _("Message no. %(number)s released: %(url)s") % {
                 "number": released.number, "url": message_url(released, public_url(request))})
     except IncidentError as error:
-        return [problems_shown([problem], PublicMessage) for problem in error.problems]
+        return [_shown(problem) for problem in error.problems]
     return []
+
+
+def _shown(problem: tuple[str, str]) -> str:
+    """A refusal as the page shows it; the area's checks name the area, not a column."""
+    field, message = problem
+    if field in ("area", "circle"):
+        return f"{_('Area')}: {message_shown(message)}"
+    return problems_shown([problem], PublicMessage)
+
+
+def _location(message: PublicMessage) -> dict:
+    """The incident's location in the active language, and whether the area misses it."""
+    location = incident_location(message.incident)
+    outside = message.kind == PublicMessage.Kind.MESSAGE and any(
+        field == "area" for field, _m in area_check(
+            {name: getattr(message, name) for name in AREA_FIELDS}, location))
+    return {"text": localized(location.vi, location.en), "outside": outside}
 
 
 @login_required
@@ -179,4 +197,4 @@ def message_page(request: HttpRequest, pk: int, mid: int):
         "may_release": request.user.pk in {getattr(commander, "pk", None),
                                            getattr(speaker, "pk", None)},
         "public_link": message_url(message, public_url(request)) if message.identifier else "",
-        "area_fields": AREA_FIELDS})
+        "area_fields": AREA_FIELDS, "location": _location(message)})
