@@ -168,10 +168,11 @@ def _a_over_d(nuclide: str, activity_bq: float) -> float | None:
 
 
 @transaction.atomic
-def source_status_set(*, source: RadioactiveSource, status: str, by=None, note: str = ""
-                      ) -> RadioactiveSource:
+def source_status_set(*, source: RadioactiveSource, status: str, by=None, note: str = "",
+                      in_incident: bool = False) -> RadioactiveSource:
     """Change a source's status. Lost or stolen opens a report on the duty desk (TT 12/2023
-    Phụ lục I nhóm IV: lost or stolen sources), with its notifications; once only."""
+    Phụ lục I nhóm IV: lost or stolen sources), with its notifications; once only; not
+    when the change comes from an incident already responded to (``in_incident``)."""
     if status not in RadioactiveSource.Status.values:
         raise RegistryError([("status", f"{status!r} is not one of "
                                         f"{', '.join(RadioactiveSource.Status.values)}")])
@@ -183,7 +184,7 @@ def source_status_set(*, source: RadioactiveSource, status: str, by=None, note: 
     source.save(update_fields=["status", "status_changed_at"])
     audit_record(by=by, action="source.status", obj=source, before=before,
                  after={"status": status, "note": note})
-    if status in LOST and was not in LOST:
+    if status in LOST and was not in LOST and not in_incident:
         _report_lost(source, by=by, note=note)
     if source.facility_id:
         facility_category_refresh(facility=source.facility)

@@ -190,6 +190,7 @@ def facility_detail(request: HttpRequest, code: str):
                  "areas": [{"serial": s.serial, "area": s.permitted_area}
                            for s in sources if s.mobile and s.permitted_area]},
         "sources": _source_rows(sources_now(sources)),
+        "lost_sources": [s for s in sources if s.status in LOST],
         "chemicals": facility.chemicals.all(),
         "category_v": category_v,
     })
