@@ -163,3 +163,19 @@ def test_the_demo_message_no_1_covers_the_camera_where_it_was_last_seen(db):
         (message.circle_lat, message.circle_lon, message.circle_radius_km)])
     assert f"vị trí cuối của nguồn Ir-192 {source.serial}" in message.area_desc_vi
     assert "vị trí cuối của nguồn" in message.text_vi
+
+
+def test_the_message_page_names_unfilled_placeholders_by_their_labels_not_their_keys(
+        client, tracked_incident, board):
+    import re
+
+    message = message_draft(incident=tracked_incident, template="initial", by=board,
+                            public_url=URL)
+    client.force_login(board)
+    url = f"/incidents/{tracked_incident.pk}/messages/{message.pk}/"
+    page = client.get(url).content.decode()
+    unfilled = re.search(r'<p class="error" id="unfilled">(.*?)</p>', page).group(1)
+    assert "Điện thoại" in unfilled and "contact_phone" not in unfilled
+    answer = client.post(url, {"action": "approve", "revision": message.revision})
+    assert "Điện thoại: chưa điền: hãy điền trước khi phê duyệt" in answer.content.decode()
+    assert "values.contact_phone" not in answer.content.decode()

@@ -29,7 +29,7 @@ from ungpho.alerts.public_render import (
 )
 from ungpho.audit.services import Actor, audit_image
 from ungpho.core.formats.cap import BASES
-from ungpho.core.validate import Invalid, json_problems, time_checked
+from ungpho.core.validate import Invalid, gettext_noop, json_problems, time_checked
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry
 from ungpho.incidents.response import IncidentError
@@ -40,7 +40,7 @@ ERR_NO_COMMANDER = ("no incident commander is appointed: appoint one (role 'comm
 ERR_NOT_COMMANDER = "only the incident commander ({name}) may approve a public message"
 ERR_NOT_RELEASER = ("only the incident commander or the public information officer may "
                     "release a public message")
-ERR_UNFILLED = "unfilled placeholder: fill it before approval"
+ERR_UNFILLED = gettext_noop("unfilled placeholder: fill it before approval")
 ERR_NEXT_UPDATE = "the time of the next update is required and must be in the future"
 ERR_STATUS = "message is {status}; only {allowed} messages may be {verb}"
 ERR_REVISION = "the message was changed meanwhile (revision {now}, you saw {seen}): reload it"

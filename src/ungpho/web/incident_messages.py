@@ -44,7 +44,9 @@ def context(incident, user) -> dict:
         choices = [(t.id, t.title) for t in templates(instrument_for(incident))]
     except IncidentError:
         choices = []
-    rows = incident.public_messages.order_by("-pk")
+    titles = {id_: localized(title.vi, title.en) for id_, title in choices}
+    rows = [(m, titles.get(m.template, m.template)) for m in
+            incident.public_messages.order_by("-pk")]
     return {"public_messages": rows, "message_templates": choices,
             "message_current": message_current(incident) is not None}
 
@@ -146,16 +148,26 @@ def _act(request: HttpRequest, message: PublicMessage, instrument) -> list[str]:
             flash.success(request, _("Message no. %(number)s released: %(url)s") % {
                 "number": released.number, "url": message_url(released, public_url(request))})
     except IncidentError as error:
-        return [_shown(problem) for problem in error.problems]
+        labels = {} if message.kind == PublicMessage.Kind.CANCEL else \
+            _labels(template_fields(instrument, message.template)[0])
+        return [_shown(problem, labels) for problem in error.problems]
     return []
 
 
-def _shown(problem: tuple[str, str]) -> str:
-    """A refusal as the page shows it; the area's checks name the area, not a column."""
+def _shown(problem: tuple[str, str], labels: dict[str, str]) -> str:
+    """A refusal as the page shows it: the area's checks name the area, a placeholder's its
+    label, not a column or a key."""
     field, message = problem
     if field in ("area", "circle"):
         return f"{_('Area')}: {message_shown(message)}"
+    if field.startswith("values.") and field[7:] in labels:
+        return f"{labels[field[7:]]}: {message_shown(message)}"
     return problems_shown([problem], PublicMessage)
+
+
+def _labels(fields) -> dict[str, str]:
+    """The placeholders' labels in the active language, by name."""
+    return {f.name: localized(f.label_vi, f.label_en) for f in fields}
 
 
 def _location(message: PublicMessage) -> dict:
@@ -186,6 +198,8 @@ def message_page(request: HttpRequest, pk: int, mid: int):
         "incident": incident, "message": message, "problems": problems,
         "editable": message.status in PublicMessage.EDITABLE,
         "placeholders": [(f, message.values.get(f.name, {})) for f in placeholders],
+        "unfilled": [label for name, label in _labels(placeholders).items()
+                     if name in message.unfilled],
         "flags": [(f, message.flags.get(f.name, False)) for f in flags],
         "guidance": [(item, item.number in message.guidance) for item in
                      safety_items(instrument)],
