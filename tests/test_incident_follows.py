@@ -26,7 +26,7 @@ from ungpho.incidents.roles import role_appoint
 from ungpho.monitoring.models import Reading
 from ungpho.monitoring.services import readings_ingest, station_states_refresh
 from ungpho.preparedness.models import RadioactiveSource
-from ungpho.preparedness.services import facility_upsert, source_register, source_status_set
+from ungpho.preparedness.services import facility_upsert, source_register
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +71,23 @@ def test_a_source_classified_out_of_control_is_lost_in_the_registry_until_found(
     assert 'data-lost="1"' in client.get("/facilities/").content.decode()
     incident_classify(incident=source_incident, facts=LOST_IR192, by=duty_officer)
     assert source_incident.log.filter(text__contains="recorded as lost").count() == 1  # once
-    source_status_set(source=RadioactiveSource.objects.get(serial="IR-HP-7"), status="found",
-                      by=duty_officer)
+    assert 'action="/sources/IR-HP-7/found"' in sources
+    answer = client.post("/sources/IR-HP-7/found", {"back": "facility"})
+    assert answer.url == "/facilities/ndt-hp/#source-IR-HP-7" and _status("IR-HP-7") == "found"
     assert 'class="lost"' not in client.get("/sources/").content.decode()
     assert 'class="lost-banner"' not in client.get("/facilities/ndt-hp/").content.decode()
+    assert source_incident.log.filter(
+        text__endswith="source registry: Ir-192 IR-HP-7 — found").count() == 1
+
+
+def test_only_people_in_scope_report_a_source_found(client, source_incident, duty_officer):
+    incident_classify(incident=source_incident, facts=LOST_IR192, by=duty_officer)
+    elsewhere = user_upsert(username="bch.hn", password="mat-khau-dai-123",
+                            role=Role.PROVINCIAL_COMMAND, province_code="01")
+    client.force_login(elsewhere)
+    assert client.post("/sources/IR-HP-7/found").status_code == 404
+    assert client.get("/sources/IR-HP-7/found").status_code in (404, 405)
+    assert _status("IR-HP-7") == "lost"
 
 
 def test_a_trafficked_source_is_stolen_and_a_source_in_hand_stays_in_use(

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from ungpho.audit.services import audit_record, audited_upsert, snapshot
 from ungpho.core.geo.provinces import province_at
@@ -186,9 +187,30 @@ def source_status_set(*, source: RadioactiveSource, status: str, by=None, note: 
                  after={"status": status, "note": note})
     if status in LOST and was not in LOST and not in_incident:
         _report_lost(source, by=by, note=note)
+    if was in LOST and status not in LOST:
+        _found_logged(source, by=by)
     if source.facility_id:
         facility_category_refresh(facility=source.facility)
     return source
+
+
+def _found_logged(source: RadioactiveSource, *, by) -> None:
+    """A lost or stolen source back in hand: said in the log of each open incident about
+    it (the response decides what follows: recovery, closure)."""
+    from ungpho.incidents.log import log_add
+    from ungpho.incidents.models import Incident, IncidentLogEntry
+
+    names = {}
+    for lang in ("vi", "en"):
+        with translation.override(lang):
+            names[lang] = str(RadioactiveSource.Status(source.status).label)
+    for incident in Incident.objects.filter(radioactive_source=source,
+                                            status=Incident.Status.OPEN):
+        log_add(incident=incident, kind=IncidentLogEntry.Kind.NOTE, by=by,
+                at=source.status_changed_at,
+                text=f"Sổ nguồn: nguồn {source.nuclide} {source.serial} — {names['vi']} / "
+                     f"source registry: {source.nuclide} {source.serial} — {names['en']}",
+                data={"source": source.serial, "status": source.status})
 
 
 def _report_lost(source: RadioactiveSource, *, by, note: str) -> None:
