@@ -101,11 +101,11 @@ VERIFYING = "verifying"
 VERIFYING_NAMES = ("Đang xác minh", "Being verified", "#6D4C41")
 
 
-def public_state(state: StationState, *, radiation: bool, confirmed: bool) -> str:
+def public_state(state: str, *, radiation: bool, confirmed: bool) -> str:
     """The state the public map shows: a radiation station exceeding before an officer
     confirmed it (classified its incident) or a public message was released is VERIFYING
     (TT 12/2023/TT-BKHCN Phụ lục VIII.II: the public is informed by approved messages, not by
     an unverified alarm); any other state as it is."""
     if state == StationState.EXCEEDING and radiation and not confirmed:
         return VERIFYING
-    return StationState(state).value
+    return str(state)
