@@ -179,3 +179,13 @@ def test_the_message_page_names_unfilled_placeholders_by_their_labels_not_their_
     answer = client.post(url, {"action": "approve", "revision": message.revision})
     assert "Điện thoại: chưa điền: hãy điền trước khi phê duyệt" in answer.content.decode()
     assert "values.contact_phone" not in answer.content.decode()
+
+
+def test_a_source_driven_into_the_next_province_is_placed_in_that_province(
+        tracked_incident, board):
+    source = tracked_incident.radioactive_source
+    RadioactiveSource.objects.filter(pk=source.pk).update(last_lat=20.95, last_lon=107.08)
+    message = message_draft(incident=tracked_incident, template="initial", by=board,
+                            public_url=URL)
+    assert message.area_desc_vi.endswith("), Tỉnh Quảng Ninh")
+    assert message.area_desc_en.endswith("Vietnam time), Quang Ninh Province")

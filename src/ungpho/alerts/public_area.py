@@ -26,6 +26,7 @@ from shapely.geometry import MultiPolygon
 from ungpho.core.formats.cap import CapArea
 from ungpho.core.geo.area_contains import area_contains
 from ungpho.core.geo.distance import great_circle_distance_m
+from ungpho.core.geo.provinces import province_at
 from ungpho.core.rules.cordon import cordon
 from ungpho.core.rules.facts import CordonFacts
 from ungpho.core.rules.loader import Instrument
@@ -34,6 +35,8 @@ from ungpho.core.vietnam_time import VIETNAM
 
 #: An incident's point this close to its facility's is at the facility (module readings).
 AT_FACILITY_M = 1_000.0
+#: A source's last fix this far off the simplified coast still names the province nearest.
+PLACE_TOLERANCE_M = 5_000.0
 
 AREA_FIELDS = ("area_desc_vi", "area_desc_en", "circle_lat", "circle_lon", "circle_radius_km",
                "polygon")
@@ -65,6 +68,9 @@ def incident_location(incident) -> Location:
     province = incident.province
     source = incident.radioactive_source
     if source is not None and source.last_lat is not None:
+        # A source on the move may have crossed into another province: name the one it is in.
+        province = province_at(source.last_lat, source.last_lon,
+                               max_distance_m=PLACE_TOLERANCE_M) or province
         vi, en = _point_text(source.last_lat, source.last_lon)
         seen = source.last_position_at.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
         return Location(
