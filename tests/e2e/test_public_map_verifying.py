@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_browser import CHROMIUM_ARGS
-from tests.e2e.test_monitoring_map import _django, _stroke
+from tests.e2e.test_monitoring_map import (  # its Chromium fixture, ``browser``, too
+    _django,
+    _stroke,
+    browser,  # noqa: F401
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -49,19 +52,9 @@ incident_classify(incident=incident, facts=facts, by=officer)
 BROWN, RED = "#6D4C41", "#C62828"
 
 
-@pytest.fixture
-def browser(browser_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("width", [1280, 390])
 def test_an_unconfirmed_exceedance_is_being_verified_until_the_officer_classifies_it(
-        browser, processes, ungpho_env, tmp_path, width):
+        browser, processes, ungpho_env, tmp_path, width):  # noqa: F811 - the fixture
     _django(ungpho_env, EXCEEDING)
     site = processes.web()
     page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
