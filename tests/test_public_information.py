@@ -340,15 +340,15 @@ def test_the_incident_page_drafts_edits_approves_and_releases_a_message(
     form = {"action": "save", "revision": message.revision, "basis": "observed",
             "next_update_at": (dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)).astimezone(
                 dt.timezone(dt.timedelta(hours=7))).strftime("%Y-%m-%dT%H:%M"),
-            "area_desc_vi": "Phường Láng", "area_desc_en": "Lang ward",
-            "polygon": "21.02,105.80 21.03,105.80 21.03,105.81 21.02,105.80",
+            "area_desc_vi": "Phường Hoàn Kiếm", "area_desc_en": "Hoan Kiem ward",
+            "polygon": "21.02,105.85 21.04,105.85 21.04,105.86 21.02,105.86 21.02,105.85",
             "guidance": ["1", "2"], "f_media_centre_active": "on"}
     for f in fields:
         value = message.values.get(f.name) or {"vi": "có", "en": "yes"}
         form[f"v_{f.name}_vi"], form[f"v_{f.name}_en"] = value["vi"], value["en"]
     assert client.post(answer.url, form).status_code == 302
     message.refresh_from_db()
-    assert message.unfilled == [] and message.polygon[0] == [21.02, 105.8]
+    assert message.unfilled == [] and message.polygon[0] == [21.02, 105.85]
     assert "trung tâm thông tin truyền thông" in message.text_vi
     client.post(answer.url, {"action": "approve", "revision": message.revision})
     client.post(answer.url, {"action": "release", "revision": message.revision})
@@ -366,7 +366,7 @@ def test_a_bad_polygon_is_refused_naming_the_field(client, incident, commander, 
         "action": "save", "revision": message.revision, "area_desc_vi": "x",
         "area_desc_en": "x", "polygon": "21.02,105.80 21.03,105.80 21.03,105.81"})
     assert answer.status_code == 200
-    assert "area: polygons[0]: a polygon needs at least 4 points" in answer.content.decode()
+    assert "Khu vực: polygons[0]: a polygon needs at least 4 points" in answer.content.decode()
     assert PublicMessage.objects.get(pk=message.pk).revision == message.revision
 
 

@@ -70,6 +70,7 @@ urlpatterns = [
     path("facilities/", facilities.facility_register, name="facilities"),
     path("facilities/<slug:code>/", facilities.facility_detail, name="facility"),
     path("sources/", facilities.source_register, name="sources"),
+    path("sources/<str:serial>/found", facilities.source_found, name="source-found"),
     path("public/", stations.public_air_quality, name="public"),
     path("public/alerts/", public_alerts.alerts_page, name="public-alerts"),
     path("public/alerts.atom", public_alerts.alerts_atom_view, name="public-alerts-atom"),

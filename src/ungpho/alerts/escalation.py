@@ -3,9 +3,10 @@
 Each plan message carries an acknowledgement link (``/ack/<token>``; the page's button, not
 the link itself, acknowledges, since mail scanners open links) or, in the application, a
 button. A message not acknowledged ``UNGPHO_ACK_TIMEOUT_S`` after it was sent, or that failed
-for good, is escalated once by the worker: sent again as a reminder, and the supervisors and
-the national duty officers (NACCET) are told by e-mail. Both are claimed by conditional
-UPDATEs on the row, so a restart never loses or repeats one.
+for good, is escalated once by the worker, unless its incident is closed meanwhile: sent
+again as a reminder, and the supervisors and the national duty officers (NACCET) are told
+by e-mail. Both are claimed by conditional UPDATEs on the row, so a restart never loses or
+repeats one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ungpho.audit.services import audit_image
 from ungpho.core.vietnam_time import vietnam_text
 from ungpho.incidents.deadlines import deadline_recipients
 from ungpho.incidents.log import log_add
-from ungpho.incidents.models import EscalationStep, IncidentLogEntry
+from ungpho.incidents.models import EscalationStep, Incident, IncidentLogEntry
 
 #: Who hears of a message nobody acknowledged (targets of the deadlines' escalation plan).
 ESCALATE_TO = (EscalationStep.Target.SUPERVISORS, EscalationStep.Target.NATIONAL)
@@ -60,7 +61,8 @@ def notifications_escalate(*, now: dt.datetime | None = None, limit: int = 200) 
     due = Notification.objects.filter(
         Q(status=Notification.Status.SENT, sent_at__lte=late) | Q(
             status=Notification.Status.FAILED),
-        ack_required=True, acknowledged_at=None, escalated_at=None, reminder_of=None)
+        ack_required=True, acknowledged_at=None, escalated_at=None, reminder_of=None).exclude(
+        incident__status=Incident.Status.CLOSED)  # a closed response reminds nobody
     return sum(_escalate(pk, now) for pk in due.values_list("pk", flat=True)[:limit])
 
 

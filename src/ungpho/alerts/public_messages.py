@@ -18,12 +18,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_prefill import (
-    area_default,
-    basis_default,
-    message_prefill,
-    next_update_default,
-)
+from ungpho.alerts.public_area import AREA_FIELDS, area_check, area_default, incident_location
+from ungpho.alerts.public_prefill import basis_default, message_prefill, next_update_default
 from ungpho.alerts.public_render import (
     instrument_for,
     message_texts,
@@ -32,8 +28,8 @@ from ungpho.alerts.public_render import (
     template_of,
 )
 from ungpho.audit.services import Actor, audit_image
-from ungpho.core.formats.cap import BASES, CapArea
-from ungpho.core.validate import Invalid, json_problems, time_checked
+from ungpho.core.formats.cap import BASES
+from ungpho.core.validate import Invalid, gettext_noop, json_problems, time_checked
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry
 from ungpho.incidents.response import IncidentError
@@ -44,17 +40,13 @@ ERR_NO_COMMANDER = ("no incident commander is appointed: appoint one (role 'comm
 ERR_NOT_COMMANDER = "only the incident commander ({name}) may approve a public message"
 ERR_NOT_RELEASER = ("only the incident commander or the public information officer may "
                     "release a public message")
-ERR_UNFILLED = "unfilled placeholder: fill it before approval"
+ERR_UNFILLED = gettext_noop("unfilled placeholder: fill it before approval")
 ERR_NEXT_UPDATE = "the time of the next update is required and must be in the future"
 ERR_STATUS = "message is {status}; only {allowed} messages may be {verb}"
 ERR_REVISION = "the message was changed meanwhile (revision {now}, you saw {seen}): reload it"
-ERR_AREA = "an area is needed: a circle (centre and radius) or a polygon"
 ERR_CLOSED = "incident {incident} is closed"
 ERR_NOTHING_TO_CANCEL = "the incident has no released message to cancel"
 ERR_REASON = "a cancellation needs its text in Vietnamese and English"
-
-AREA_FIELDS = ("area_desc_vi", "area_desc_en", "circle_lat", "circle_lon", "circle_radius_km",
-               "polygon")
 
 
 def _log(message: PublicMessage, *, by, at: dt.datetime, vi: str, en: str) -> None:
@@ -83,22 +75,6 @@ def _render(message: PublicMessage, now: dt.datetime) -> None:
     message.text_vi, message.text_en, message.unfilled = texts.vi, texts.en, list(texts.unfilled)
 
 
-def area_check(area: dict) -> list[tuple[str, str]]:
-    """Problems of an area (CAP 1.2 §3.2.4 rules, by ``CapArea``), by field."""
-    circle = [area.get(k) for k in ("circle_lat", "circle_lon", "circle_radius_km")]
-    if any(v is not None for v in circle) and not all(v is not None for v in circle):
-        return [("circle", "give the centre's latitude and longitude and the radius")]
-    if not area.get("polygon") and circle[0] is None:
-        return [("area", ERR_AREA)]
-    try:
-        CapArea(desc_vi=area.get("area_desc_vi") or "", desc_en=area.get("area_desc_en") or "",
-                polygons=(area["polygon"],) if area.get("polygon") else (),
-                circles=(tuple(circle),) if circle[0] is not None else ())
-    except ValueError as error:
-        return [("area", str(error))]
-    return []
-
-
 @transaction.atomic
 def message_draft(*, incident: Incident, template: str, by, public_url: str,
                   now: dt.datetime | None = None) -> PublicMessage:
@@ -110,8 +86,10 @@ def message_draft(*, incident: Incident, template: str, by, public_url: str,
     instrument = instrument_for(incident)
     template_of(instrument, template)
     placeholders, flags = template_fields(instrument, template)
-    area = area_default(incident, instrument)
-    prefill = message_prefill(incident, instrument, area=area, public_url=public_url)
+    location = incident_location(incident)
+    area = area_default(incident, instrument, location)
+    prefill = message_prefill(incident, instrument, area=area, location=location,
+                              public_url=public_url)
     message = PublicMessage(
         incident=incident, template=template, instrument=instrument.short,
         values={f.name: prefill[f.name] for f in placeholders if f.name in prefill},
@@ -221,7 +199,10 @@ def _ready(message: PublicMessage, now: dt.datetime) -> list[tuple[str, str]]:
     if message.kind == PublicMessage.Kind.MESSAGE and (
             message.next_update_at is None or message.next_update_at <= now):
         problems.append(("next_update_at", ERR_NEXT_UPDATE))
-    problems += area_check({name: getattr(message, name) for name in AREA_FIELDS})
+    # A cancellation keeps the area of the message it cancels, wherever the incident is now.
+    location = incident_location(message.incident) \
+        if message.kind == PublicMessage.Kind.MESSAGE else None
+    problems += area_check({name: getattr(message, name) for name in AREA_FIELDS}, location)
     return problems
 
 
@@ -229,7 +210,8 @@ def _ready(message: PublicMessage, now: dt.datetime) -> list[tuple[str, str]]:
 def message_approve(*, message: PublicMessage, revision: int, by,
                     now: dt.datetime | None = None) -> PublicMessage:
     """The incident commander approves the revision they read; a message with unfilled
-    placeholders, no future next update or no area is refused, field by field."""
+    placeholders, no future next update, no area or an area that does not contain the
+    incident's location is refused, field by field, and left as it was."""
     now = now or dt.datetime.now(dt.UTC)
     message = _for_update(message, revision, "approved")
     commander = role_holder(message.incident, "commander")

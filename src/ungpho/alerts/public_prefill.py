@@ -1,21 +1,18 @@
 """What a new public message starts with, taken from the incident: the values of the
-template's placeholders (place, time, facility, source, level, contact …), the area (the
-facility's emergency zone, TT 12/2023 Phụ lục IV, or the initial cordon, Phụ lục VIII.IV)
-and the basis of the CAP certainty. The drafter checks and edits all of it; what the
-incident does not tell (a hotline, a phone number …) is left for the drafter and reported
-as unfilled until given."""
+template's placeholders (place, time, facility, source, level, contact …), from the
+incident's location and the message's area (``public_area``), and the basis of the CAP
+certainty. The drafter checks and edits all of it; what the incident does not tell (a
+hotline, a phone number …) is left for the drafter and reported as unfilled until given."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.utils import translation
-from shapely.geometry import MultiPolygon
 
+from ungpho.alerts.public_area import Location, initial_measures
 from ungpho.alerts.public_render import when_text
 from ungpho.core.rules.alarm import alarm_level_id
-from ungpho.core.rules.cordon import cordon
-from ungpho.core.rules.facts import CordonFacts
 from ungpho.core.rules.loader import Instrument
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.roles import role_holder
@@ -36,25 +33,11 @@ def _both(vi: str, en: str | None = None) -> dict[str, str]:
     return {"vi": vi, "en": vi if en is None else en}
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
 def _organisation(incident) -> dict[str, str]:
     if incident.lead:
         return _both(incident.lead)
     return _both(f"Ban Chỉ huy ứng phó sự cố {incident.province.name_vi}",
                  f"The incident response command board of {incident.province.name_en}")
-
-
-def _place(incident) -> dict[str, str]:
-    province = incident.province
-    if incident.facility_id:
-        facility = incident.facility
-        where = ", ".join(p for p in (facility.name, facility.address) if p)
-        return _both(f"{where}, {province.name_vi}", f"{where}, {province.name_en}")
-    return _both(f"{province.name_vi} (vĩ độ {incident.lat:.5f}, kinh độ {incident.lon:.5f})",
-                 f"{province.name_en} ({incident.lat:.5f} N, {incident.lon:.5f} E)")
 
 
 def _title(report) -> dict[str, str]:
@@ -99,7 +82,7 @@ def _contact(incident, organisation: dict, website: str) -> dict[str, dict[str, 
     return values
 
 
-def message_prefill(incident, instrument: Instrument, *, area: dict,
+def message_prefill(incident, instrument: Instrument, *, area: dict, location: Location,
                     public_url: str) -> dict[str, dict[str, str]]:
     """Placeholder values ({name: {"vi", "en"}}) the incident gives; the caller keeps those
     its template uses."""
@@ -108,10 +91,10 @@ def message_prefill(incident, instrument: Instrument, *, area: dict,
     values = {
         "organisation": organisation, "lead_authority": organisation,
         "responsible_agency": organisation,
-        "location": _place(incident), "incident_time": when_text(incident.first_information_at),
+        "location": _both(location.vi, location.en),
+        "incident_time": when_text(incident.first_information_at),
         "affected_area": _both(area["area_desc_vi"], area["area_desc_en"]),
-        "initial_measures": _both(f"thiết lập {_lower_first(area['area_desc_vi'])}",
-                                  f"setting up {_lower_first(area['area_desc_en'])}"),
+        "initial_measures": initial_measures(area),
         "protected_targets": _both("dân chúng và những người ứng phó",
                                    "the public and the responders"),
         "related_agencies": _both(
@@ -135,60 +118,6 @@ def message_prefill(incident, instrument: Instrument, *, area: dict,
     if level := _level(incident, instrument):
         values["confirmed_information"] = level
     return values
-
-
-def _cordon_m(incident, instrument: Instrument) -> float:
-    """The initial inner cordon outdoors (Phụ lục VIII.IV) for what the latest
-    classification says: a release → large spill (100 m), a malicious act → suspected bomb
-    (≥ 400 m), else an unshielded or damaged source (30 m)."""
-    latest = incident.classifications.last()
-    event = (latest.facts.get("event") or {}) if latest else {}
-    situations = ["unshielded_or_damaged_source"]
-    if event.get("release"):
-        situations.append("large_spill")
-    if event.get("malicious_act"):
-        situations.append("suspected_bomb")
-    decision = cordon(CordonFacts(setting="outdoors", situations=tuple(situations)), instrument)
-    return (decision.result or {}).get("radius_m") or 30.0
-
-
-def _zone_area(incident) -> dict | None:
-    """The facility's emergency zone the public acts in: the UPZ at the highest level, else
-    the innermost zone; a circle around a point site, a polygon around a site boundary."""
-    from ungpho.preparedness.zones import facility_zones  # geometry: only when drafting
-
-    zones, _decision = facility_zones(incident.facility, on=incident.first_information_at.date())
-    if not zones:
-        return None
-    by_name = {z.zone: z for z in zones}
-    zone = by_name.get("UPZ") if incident.alarm_level == 3 and "UPZ" in by_name else zones[0]
-    facility = incident.facility
-    area = {"area_desc_vi": f"Vùng {zone.zone} bán kính {zone.radius_km:g} km quanh "
-                            f"{facility.name}",
-            "area_desc_en": f"The {zone.zone} ({zone.radius_km:g} km) around {facility.name}",
-            "circle_lat": None, "circle_lon": None, "circle_radius_km": None, "polygon": []}
-    if facility.boundary:
-        geometry = zone.geometry
-        if isinstance(geometry, MultiPolygon):
-            geometry = geometry.convex_hull
-        outline = geometry.simplify(zone.radius_km / 111.0 / 50).exterior.coords
-        area["polygon"] = [[round(lat, 6), round(lon, 6)] for lon, lat in outline]
-    else:
-        area.update(circle_lat=facility.lat, circle_lon=facility.lon,
-                    circle_radius_km=zone.radius_km)
-    return area
-
-
-def area_default(incident, instrument: Instrument) -> dict:
-    """The area of a new message: the facility's zone, else the cordon around the incident."""
-    if incident.facility_id and (area := _zone_area(incident)):
-        return area
-    radius_m = _cordon_m(incident, instrument)
-    place = _place(incident)
-    return {"area_desc_vi": f"Vành đai an toàn bán kính {radius_m:g} m quanh {place['vi']}",
-            "area_desc_en": f"The safety cordon of {radius_m:g} m around {place['en']}",
-            "circle_lat": incident.lat, "circle_lon": incident.lon,
-            "circle_radius_km": radius_m / 1000, "polygon": []}
 
 
 def basis_default(incident) -> str:

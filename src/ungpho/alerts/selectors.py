@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from ungpho.accounts.roles import Role
-from ungpho.alerts.models import Notification
-from ungpho.incidents.models import IncidentReport
+from ungpho.alerts.models import Notification, PublicMessage
+from ungpho.incidents.models import Incident, IncidentReport
 
 
 def on_duty(province_id: str) -> Q:
@@ -50,3 +50,14 @@ def inbox_of(user):
 def inbox_unacknowledged(user) -> int:
     return Notification.objects.filter(user=user, channel="inapp",
                                        acknowledged_at=None).count()
+
+
+def stations_confirmed() -> set[int]:
+    """Stations whose exceedance an officer has confirmed: an open report of theirs belongs
+    to an open incident that is classified or has a public message in force."""
+    return set(IncidentReport.objects.filter(
+        station__isnull=False, status=IncidentReport.Status.OPEN,
+        incident__status=Incident.Status.OPEN).filter(
+        Q(incident__classified_at__isnull=False)
+        | Q(incident__public_messages__status=PublicMessage.Status.RELEASED)).values_list(
+        "station_id", flat=True))

@@ -26,6 +26,7 @@ from ungpho.alerts.channels import Mailer, channel_send
 from ungpho.alerts.models import Channel, Notification
 from ungpho.alerts.selectors import incident_recipients
 from ungpho.audit.services import audit_record
+from ungpho.core.formats.cap import EXERCISE_BOTH as EXERCISE_MARK
 from ungpho.core.rules.notify_plan import DEADLINE_PARTIES
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.selectors import incident_title
@@ -48,13 +49,27 @@ def _render_incident(incident: IncidentReport, template: str) -> str:
     return f"{vi.strip()}\n\n---- English ----\n\n{en.strip()}\n"
 
 
+def exercise_marked(subject: str, body: str) -> tuple[str, str]:
+    """Subject and body of a message about an exercise, each carrying DIỄN TẬP / EXERCISE
+    once (as CAP marks an Exercise), so that no drill is taken for a real event."""
+    if EXERCISE_MARK not in subject:
+        subject = f"[{EXERCISE_MARK}] {subject}"
+    if not body.startswith(EXERCISE_MARK):
+        body = f"{EXERCISE_MARK}\n\n{body}"
+    return subject, body
+
+
 def notification_enqueue(*, recipient: str, subject: str, body: str, dedupe_key: str,
                          now: dt.datetime, report: IncidentReport | None = None,
                          channel: str = Channel.EMAIL, **fields) -> bool:
     """Queue one message unless its ``dedupe_key`` was queued before; True if new. Runs in the
     caller's transaction, so the message exists exactly when the event that caused it does.
     ``fields``: further columns of :class:`Notification` (incident, party, contact, user,
-    citation, ack_required, reminder_of, and status/sent_at for in-app messages)."""
+    citation, ack_required, reminder_of, and status/sent_at for in-app messages). A message
+    about an exercise says so in its subject and at the head of its body."""
+    incident = fields.get("incident") or (report.incident if report is not None else None)
+    if incident is not None and incident.exercise:
+        subject, body = exercise_marked(subject, body)
     _, new = Notification.objects.get_or_create(
         dedupe_key=dedupe_key[:200], defaults={
             "recipient": recipient, "subject": subject[:250], "body": body, "channel": channel,

@@ -19,6 +19,7 @@ from ungpho.core.rules.classify import incident_classify as rules_classify
 from ungpho.core.rules.confirm import confirmed_problems
 from ungpho.core.rules.facts import FactsError, IncidentFacts, Problem, facts_parse
 from ungpho.core.rules.loader import rules_in_force
+from ungpho.core.rules.sources import source_status_classified
 from ungpho.core.validate import gettext_noop, text_problem
 from ungpho.incidents.deadlines import deadline_meet, deadlines_set
 from ungpho.incidents.log import log_add
@@ -160,8 +161,27 @@ def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | 
     first = incident.classifications.order_by("at", "pk").first()
     deadlines_set(incident=incident, category=chosen["hazard_category"] or None,
                   classified_at=first.at, by=by)
+    _source_follows(incident, parsed, by=by, at=now)
     incident_notify(incident=incident, by=by, now=now)
     return record
+
+
+def _source_follows(incident: Incident, facts: IncidentFacts, *, by, at: dt.datetime) -> None:
+    """A classification saying the incident's source is lost or stolen records it so in the
+    registry (until it is reported found), once; logged in the incident."""
+    from ungpho.preparedness.services import LOST, source_status_set
+
+    status = source_status_classified(facts)
+    source = incident.radioactive_source
+    if status is None or source is None or source.status in LOST:
+        return
+    source = source_status_set(source=source, status=status, by=by, in_incident=True,
+                               note=f"{incident.code}: {incident.title}")
+    log_add(incident=incident, kind=IncidentLogEntry.Kind.NOTE, by=by, at=at,
+            text=f"Sổ nguồn: nguồn {source.nuclide} {source.serial} ghi nhận "
+                 f"{'bị lấy cắp' if status == 'stolen' else 'bị mất'} / source registry: "
+                 f"{source.nuclide} {source.serial} recorded as {status}",
+            data={"source": source.serial, "status": status})
 
 
 @transaction.atomic

@@ -16,8 +16,10 @@ from ninja.errors import HttpError
 from ninja.security import HttpBasicAuth, django_auth
 
 from ungpho.core.monitoring.qc import flag_labels
+from ungpho.core.monitoring.state import VERIFYING, VERIFYING_NAMES, public_state
 from ungpho.core.science.aggregates import PERIODS, series_aggregate
 from ungpho.core.validate import Invalid, time_parse
+from ungpho.i18n import localized
 from ungpho.monitoring.indices import station_aqi
 from ungpho.monitoring.models import Parameter, Reading, Station
 from ungpho.monitoring.selectors import (
@@ -104,12 +106,16 @@ def exceedances(request: HttpRequest, since: str | None = None):
         for e in exceedance_list(user=request.auth, since=start)]}
 
 
-def _feature(station: Station, *, now: dt.datetime, public: bool) -> dict:
+def _feature(station: Station, *, now: dt.datetime, public: bool,
+             confirmed: set[int] = frozenset()) -> dict:
     aqi = station_aqi(station, at=now)
+    state = public_state(station.state, radiation=station.type == Station.Type.RADIATION,
+                         confirmed=station.pk in confirmed) if public else station.state
     properties = {
         "code": station.code, "name": station.name, "type": station.type,
         "type_name": station.get_type_display(), "province": station.province.name,
-        "state": station.state, "state_name": station.get_state_display(),
+        "state": state, "state_name": localized(*VERIFYING_NAMES[:2])
+        if state == VERIFYING else station.get_state_display(),
         "last_reading_at": station.last_reading_at.isoformat()
         if station.last_reading_at else None,
         "aqi": aqi.as_dict() if aqi else None,
@@ -131,11 +137,15 @@ def stations_geojson(request: HttpRequest):
 
 @router.get("/public/stations.geojson", summary="Lớp bản đồ công khai / Public station layer")
 def public_stations_geojson(request: HttpRequest):
-    """Active stations with their state and air-quality index, for the public map."""
+    """Active stations with their state and air-quality index, for the public map; a
+    radiation exceedance no officer has confirmed yet is "verifying", not an alarm."""
+    from ungpho.alerts.selectors import stations_confirmed  # above monitoring: at call time
+
     now = dt.datetime.now(dt.UTC)
     stations = Station.objects.filter(status=Station.Status.ACTIVE).select_related("province")
-    return {"type": "FeatureCollection",
-            "features": [_feature(s, now=now, public=True) for s in stations]}
+    confirmed = stations_confirmed()
+    return {"type": "FeatureCollection", "features": [
+        _feature(s, now=now, public=True, confirmed=confirmed) for s in stations]}
 
 
 class _Echo:

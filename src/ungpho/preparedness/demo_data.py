@@ -30,7 +30,7 @@ FACILITIES = [
          sources_cited="Địa chỉ bệnh viện: công khai; nguồn phóng xạ, giấy phép: " + INVENTED),
     dict(code="ndt-hai-phong", name="Công ty Kiểm tra không phá hủy Hải Phòng (demo)",
          licensee="Công ty TNHH NDT Duyên Hải (demo)", kind="industrial_radiography",
-         lat=20.8449, lon=106.6881, address="KCN Đình Vũ, Hải Phòng",
+         lat=20.8470, lon=106.7420, address="KCN Đình Vũ, Hải Phòng",
          contact_24h="0900 000 113", licence_number="DEMO-GP-CBCN-22",
          sources_cited=INVENTED),
     dict(code="hoachat-dinhvu", name="Kho hóa chất cảng Đình Vũ (demo)",
@@ -107,8 +107,8 @@ def _tracker_drive(*, by) -> None:
         RadioactiveSource.objects.filter(pk=source.pk).update(
             tracker_token_sha256=token_digest(DEMO_TRACKER_TOKEN))
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    path = [(20.845, 106.69), (20.852, 106.68), (20.862, 106.67), (20.875, 106.66),
-            (20.889, 106.652), (20.901, 106.645)]
+    path = [(20.847, 106.742), (20.856, 106.728), (20.866, 106.713), (20.876, 106.700),
+            (20.887, 106.690), (20.896, 106.683)]
     positions = [{"time": (now - dt.timedelta(minutes=5 * (len(path) - 1 - i))).isoformat(),
                   "lat": lat, "lon": lon} for i, (lat, lon) in enumerate(path)]
     positions_ingest(source=source, body={"positions": positions}, via="http")

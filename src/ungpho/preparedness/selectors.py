@@ -38,11 +38,12 @@ def _category_expression():
 
 
 def facility_list(*, user) -> QuerySet[Facility]:
-    """The facilities ``user`` may see, annotated with ``category_in_force`` and
-    ``source_count``."""
+    """The facilities ``user`` may see, annotated with ``category_in_force``,
+    ``source_count`` and ``lost_count`` (sources lost or stolen)."""
     condition = scope_filter(user, province_field="province", facility_field="pk")
     queryset = Facility.objects.select_related("province").annotate(
-        category_in_force=_category_expression(), source_count=Count("sources"))
+        category_in_force=_category_expression(), source_count=Count("sources"),
+        lost_count=Count("sources", filter=Q(sources__status__in=["lost", "stolen"])))
     if condition is None:
         return queryset.none()
     if user_role(user) == Role.PROVINCIAL_COMMAND:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from ungpho.audit.services import audit_record, audited_upsert, snapshot
 from ungpho.core.geo.provinces import province_at
@@ -168,10 +169,11 @@ def _a_over_d(nuclide: str, activity_bq: float) -> float | None:
 
 
 @transaction.atomic
-def source_status_set(*, source: RadioactiveSource, status: str, by=None, note: str = ""
-                      ) -> RadioactiveSource:
+def source_status_set(*, source: RadioactiveSource, status: str, by=None, note: str = "",
+                      in_incident: bool = False) -> RadioactiveSource:
     """Change a source's status. Lost or stolen opens a report on the duty desk (TT 12/2023
-    Phụ lục I nhóm IV: lost or stolen sources), with its notifications; once only."""
+    Phụ lục I nhóm IV: lost or stolen sources), with its notifications; once only; not
+    when the change comes from an incident already responded to (``in_incident``)."""
     if status not in RadioactiveSource.Status.values:
         raise RegistryError([("status", f"{status!r} is not one of "
                                         f"{', '.join(RadioactiveSource.Status.values)}")])
@@ -183,11 +185,32 @@ def source_status_set(*, source: RadioactiveSource, status: str, by=None, note: 
     source.save(update_fields=["status", "status_changed_at"])
     audit_record(by=by, action="source.status", obj=source, before=before,
                  after={"status": status, "note": note})
-    if status in LOST and was not in LOST:
+    if status in LOST and was not in LOST and not in_incident:
         _report_lost(source, by=by, note=note)
+    if was in LOST and status not in LOST:
+        _found_logged(source, by=by)
     if source.facility_id:
         facility_category_refresh(facility=source.facility)
     return source
+
+
+def _found_logged(source: RadioactiveSource, *, by) -> None:
+    """A lost or stolen source back in hand: said in the log of each open incident about
+    it (the response decides what follows: recovery, closure)."""
+    from ungpho.incidents.log import log_add
+    from ungpho.incidents.models import Incident, IncidentLogEntry
+
+    names = {}
+    for lang in ("vi", "en"):
+        with translation.override(lang):
+            names[lang] = str(RadioactiveSource.Status(source.status).label)
+    for incident in Incident.objects.filter(radioactive_source=source,
+                                            status=Incident.Status.OPEN):
+        log_add(incident=incident, kind=IncidentLogEntry.Kind.NOTE, by=by,
+                at=source.status_changed_at,
+                text=f"Sổ nguồn: nguồn {source.nuclide} {source.serial} — {names['vi']} / "
+                     f"source registry: {source.nuclide} {source.serial} — {names['en']}",
+                data={"source": source.serial, "status": source.status})
 
 
 def _report_lost(source: RadioactiveSource, *, by, note: str) -> None:

@@ -19,13 +19,18 @@ import datetime as dt
 import math
 import re
 
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from ungpho.accounts.roles import Role
 from ungpho.accounts.selectors import user_role
 from ungpho.core.rules.sources import group_of
 from ungpho.core.rules.zones import ZONES
@@ -42,10 +47,14 @@ from ungpho.preparedness.selectors import (
     source_list,
     sources_now,
 )
+from ungpho.preparedness.services import source_status_set
 from ungpho.preparedness.zones import facility_zones
 
 _PREFIXES = ["", "k", "M", "G", "T", "P", "E"]
 LOST = {RadioactiveSource.Status.LOST, RadioactiveSource.Status.STOLEN}
+#: Who may report a lost or stolen source found (not a station).
+FOUND_REPORTERS = {Role.NATIONAL_DUTY, Role.PROVINCIAL_COMMAND, Role.FACILITY_OPERATOR,
+                   Role.ADMINISTRATOR}
 
 
 def activity_parts(activity_bq: float) -> dict:
@@ -190,6 +199,8 @@ def facility_detail(request: HttpRequest, code: str):
                  "areas": [{"serial": s.serial, "area": s.permitted_area}
                            for s in sources if s.mobile and s.permitted_area]},
         "sources": _source_rows(sources_now(sources)),
+        "lost_sources": [s for s in sources if s.status in LOST],
+        "may_report_found": user_role(request.user) in FOUND_REPORTERS,
         "chemicals": facility.chemicals.all(),
         "category_v": category_v,
     })
@@ -198,6 +209,24 @@ def facility_detail(request: HttpRequest, code: str):
 def _source_filters(request: HttpRequest) -> dict[str, str]:
     return {name: request.GET.get(name, "").strip()
             for name in ("status", "nuclide", "group", "facility")}
+
+
+@login_required
+@require_POST
+def source_found(request: HttpRequest, serial: str):
+    """Report a lost or stolen source found: the registry shows it so, the open incidents
+    about it log it (``preparedness.services.source_status_set``)."""
+    source = get_object_or_404(source_list(user=request.user), serial=serial)
+    if user_role(request.user) not in FOUND_REPORTERS:
+        raise PermissionDenied
+    if source.status in LOST:
+        source_status_set(source=source, status=RadioactiveSource.Status.FOUND,
+                          by=request.user, note="reported found on the source register")
+        flash.success(request, _("%(source)s recorded as found.") % {"source": source})
+    if request.POST.get("back") == "facility" and source.facility_id:
+        return redirect(reverse("facility", args=[source.facility.code])
+                        + f"#source-{source.serial}")
+    return redirect(reverse("sources") + f"#source-{source.serial}")
 
 
 @login_required
@@ -212,6 +241,7 @@ def source_register(request: HttpRequest):
         "role": user_role(request.user), "filters": filters, "total": visible.count(),
         "rows": _source_rows(sources_now(sources, at=now)), "at": now,
         "statuses": RadioactiveSource.Status.choices,
+        "may_report_found": user_role(request.user) in FOUND_REPORTERS,
         "nuclides": sorted(set(visible.values_list("nuclide", flat=True))),
         "groups": [1, 2, 3, 4, 5],
         "facilities": sorted(holders.values(), key=lambda f: f.name),

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from ungpho.alerts.links import public_url
 from ungpho.alerts.models import PublicMessage
+from ungpho.alerts.public_area import AREA_FIELDS, area_check, incident_location
 from ungpho.alerts.public_cap import message_current, message_url
 from ungpho.alerts.public_messages import (
-    AREA_FIELDS,
     message_approve,
     message_cancel_draft,
     message_draft,
@@ -31,10 +31,11 @@ from ungpho.alerts.public_render import (
 )
 from ungpho.core.validate import POSITIVE_INTEGER
 from ungpho.core.vietnam_time import VIETNAM
+from ungpho.i18n import localized
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_holder
 from ungpho.incidents.selectors import incidents_open
-from ungpho.web.form_input import form_int, form_time, problems_shown
+from ungpho.web.form_input import form_int, form_time, message_shown, problems_shown
 
 
 def context(incident, user) -> dict:
@@ -43,7 +44,9 @@ def context(incident, user) -> dict:
         choices = [(t.id, t.title) for t in templates(instrument_for(incident))]
     except IncidentError:
         choices = []
-    rows = incident.public_messages.order_by("-pk")
+    titles = {id_: localized(title.vi, title.en) for id_, title in choices}
+    rows = [(m, titles.get(m.template, m.template)) for m in
+            incident.public_messages.order_by("-pk")]
     return {"public_messages": rows, "message_templates": choices,
             "message_current": message_current(incident) is not None}
 
@@ -145,8 +148,35 @@ def _act(request: HttpRequest, message: PublicMessage, instrument) -> list[str]:
             flash.success(request, _("Message no. %(number)s released: %(url)s") % {
                 "number": released.number, "url": message_url(released, public_url(request))})
     except IncidentError as error:
-        return [problems_shown([problem], PublicMessage) for problem in error.problems]
+        labels = {} if message.kind == PublicMessage.Kind.CANCEL else \
+            _labels(template_fields(instrument, message.template)[0])
+        return [_shown(problem, labels) for problem in error.problems]
     return []
+
+
+def _shown(problem: tuple[str, str], labels: dict[str, str]) -> str:
+    """A refusal as the page shows it: the area's checks name the area, a placeholder's its
+    label, not a column or a key."""
+    field, message = problem
+    if field in ("area", "circle"):
+        return f"{_('Area')}: {message_shown(message)}"
+    if field.startswith("values.") and field[7:] in labels:
+        return f"{labels[field[7:]]}: {message_shown(message)}"
+    return problems_shown([problem], PublicMessage)
+
+
+def _labels(fields) -> dict[str, str]:
+    """The placeholders' labels in the active language, by name."""
+    return {f.name: localized(f.label_vi, f.label_en) for f in fields}
+
+
+def _location(message: PublicMessage) -> dict:
+    """The incident's location in the active language, and whether the area misses it."""
+    location = incident_location(message.incident)
+    outside = message.kind == PublicMessage.Kind.MESSAGE and any(
+        field == "area" for field, _m in area_check(
+            {name: getattr(message, name) for name in AREA_FIELDS}, location))
+    return {"text": localized(location.vi, location.en), "outside": outside}
 
 
 @login_required
@@ -168,6 +198,8 @@ def message_page(request: HttpRequest, pk: int, mid: int):
         "incident": incident, "message": message, "problems": problems,
         "editable": message.status in PublicMessage.EDITABLE,
         "placeholders": [(f, message.values.get(f.name, {})) for f in placeholders],
+        "unfilled": [label for name, label in _labels(placeholders).items()
+                     if name in message.unfilled],
         "flags": [(f, message.flags.get(f.name, False)) for f in flags],
         "guidance": [(item, item.number in message.guidance) for item in
                      safety_items(instrument)],
@@ -179,4 +211,4 @@ def message_page(request: HttpRequest, pk: int, mid: int):
         "may_release": request.user.pk in {getattr(commander, "pk", None),
                                            getattr(speaker, "pk", None)},
         "public_link": message_url(message, public_url(request)) if message.identifier else "",
-        "area_fields": AREA_FIELDS})
+        "area_fields": AREA_FIELDS, "location": _location(message)})

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from ungpho.accounts.selectors import user_role
 from ungpho.core.monitoring.qc import flag_labels
-from ungpho.core.monitoring.state import StationState
+from ungpho.core.monitoring.state import VERIFYING, VERIFYING_NAMES, StationState
 from ungpho.core.science.aggregates import HOUR_S, hourly_means
 from ungpho.core.science.aqi import CATEGORIES, AqiResult
 from ungpho.i18n import localized
@@ -60,10 +60,14 @@ def state_legend() -> list[dict[str, str]]:
             for s in StationState]
 
 
-def map_context() -> dict:
+def map_context(*, public: bool = False) -> dict:
     """What the station layer of a map needs: the state legend (also read by map.js) and
-    the popup labels, both in the active language."""
+    the popup labels, both in the active language. The public map has one state more: a
+    radiation exceedance being verified (``core.monitoring.state.public_state``)."""
     legend = state_legend()
+    if public:
+        vi, en, colour = VERIFYING_NAMES
+        legend.append({"value": VERIFYING, "name": localized(vi, en), "colour": colour})
     return {
         "states": legend,
         "map_states": {s["value"]: {"name": s["name"], "colour": s["colour"]} for s in legend},
@@ -195,7 +199,7 @@ def public_air_quality(request: HttpRequest):
     stations = Station.objects.filter(status=Station.Status.ACTIVE,
                                       type=Station.Type.AMBIENT_AIR).select_related("province")
     return render(request, "web/public.html", {
-        **map_context(),
+        **map_context(public=True),
         "role": user_role(request.user),
         "rows": [{"station": s, "aqi": _aqi_view(station_aqi(s, at=now))} for s in stations],
         "categories": _category_legend(),

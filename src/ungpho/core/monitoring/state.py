@@ -93,3 +93,19 @@ def station_state(*, now_s: float, last_reading_s: float | None, interval_s: int
     if seen & Flag.CALIBRATING:
         return StationState.CALIBRATING
     return StationState.EXCEEDING if exceeding else StationState.GOOD
+
+
+#: The public map's state of a radiation station whose exceedance no officer has confirmed
+#: yet: neutral (brown, 7.6 : 1 with white text), not the red of an alarm.
+VERIFYING = "verifying"
+VERIFYING_NAMES = ("Đang xác minh", "Being verified", "#6D4C41")
+
+
+def public_state(state: str, *, radiation: bool, confirmed: bool) -> str:
+    """The state the public map shows: a radiation station exceeding before an officer
+    confirmed it (classified its incident) or a public message was released is VERIFYING
+    (TT 12/2023/TT-BKHCN Phụ lục VIII.II: the public is informed by approved messages, not by
+    an unverified alarm); any other state as it is."""
+    if state == StationState.EXCEEDING and radiation and not confirmed:
+        return VERIFYING
+    return str(state)

@@ -8,7 +8,7 @@ as IAEA RS-G-1.9 §3.3 aggregates them); otherwise by the most dangerous single 
 from __future__ import annotations
 
 from ungpho.core.rules.decision import Criterion, Decision, Text
-from ungpho.core.rules.facts import FactsError, Problem, SourceFacts
+from ungpho.core.rules.facts import FactsError, IncidentFacts, Problem, SourceFacts
 from ungpho.core.rules.loader import rulebook
 from ungpho.core.rules.tables import DValues, SourceGroups
 
@@ -85,3 +85,19 @@ def source_group(sources: tuple[SourceFacts, ...], *, aggregated: bool = False,
     criterion = Criterion(criterion.id, criterion.citation, criterion.text, how, criterion.gives)
     return Decision("source_group", group, instrument.short, (criterion,), tuple(missing),
                     details={"a_over_d": ratio, "aggregated": aggregated})
+
+
+def source_status_classified(facts: IncidentFacts) -> str | None:
+    """What a classification says of its source for the registry: ``stolen`` when the
+    source is trafficked or taken by a malicious act, ``lost`` when it is an orphan source or
+    out of control, else None (TT 12/2023/TT-BKHCN Phụ lục I, nhóm IV: "nguồn phóng xạ bị
+    mất, bị đánh cắp"; the activities of Phụ lục I as ``HazardFacts.activity``)."""
+    activity = facts.hazard.activity if facts.hazard else None
+    event = facts.event
+    out_of_control = bool(event and event.source_out_of_control)
+    if activity in ("illicit_trafficking", "malicious_act") or (
+            out_of_control and event.malicious_act):
+        return "stolen"
+    if activity == "orphan_source" or out_of_control:
+        return "lost"
+    return None
