@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_monitoring_map import (  # its Chromium fixture, ``browser``, too
-    _django,
-    _stroke,
-    browser,  # noqa: F401
-)
+from tests.e2e.test_monitoring_map import _django, _stroke
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
