@@ -231,7 +231,7 @@ def test_a_package_tells_its_parties_by_their_contact_points_once(incident, duty
     package_apply(incident=incident, package=package, by=duty_officer)
     assert Notification.objects.filter(incident=incident, party="police_113").count() == 2
     told = incident.log.filter(kind="notification").last()
-    assert "police_113" in told.text
+    assert "công an 113" in told.text and "police_113" not in told.text  # by its name
 
 
 def test_applying_a_package_again_adds_nothing(client, incident, duty_officer, packages):

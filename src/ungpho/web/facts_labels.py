@@ -125,11 +125,13 @@ DECISION_LABELS = {
     "incident_scope": _("Response scope"),
     "deadlines": _("Deadlines"),
 }
-#: What a criterion gives (a level, a scope), by id (TT 12/2023 Phụ lục III; Điều 5).
+#: What a criterion gives (a level, a scope) and the levels a deadline binds, by id
+#: (TT 12/2023 Phụ lục III, Phụ lục VI; Điều 5).
 GIVES_LABELS = {
     "cap_1": _("level 1"), "cap_2": _("level 2"), "cap_3": _("level 3"),
     "A": _("level A"), "B": _("level B"), "C": _("level C"),
     "facility": _("facility level"), "provincial": _("provincial level"),
+    "locality": _("local level"),
 }
 
 
