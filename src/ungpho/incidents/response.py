@@ -99,7 +99,6 @@ def _suggested(answer: dict) -> dict:
             "lead": ((scope.get("lead") or {}).get("name") or {}).get("vi", "")}
 
 
-@transaction.atomic
 def scope_named(scope: str | None, language: str = "vi") -> str:
     """A response scope by its name in ``language``, as the log and reports write it."""
     if scope not in Incident.Scope.values:
@@ -108,6 +107,7 @@ def scope_named(scope: str | None, language: str = "vi") -> str:
         return str(Incident.Scope(scope).label)
 
 
+@transaction.atomic
 def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | None = None,
                       reason: str = "") -> Classification:
     """Classify (or re-classify) an incident from the facts (JSON of IncidentFacts; the
