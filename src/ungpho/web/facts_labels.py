@@ -135,6 +135,10 @@ GIVES_LABELS = {
 }
 
 
+#: A fact's path: ``event.dose_rate``, ``$.sources[0].activity``.
+_PATH = re.compile(r"^[$\w.\[\]]+$")
+
+
 def option_label(value: object) -> str:
     """A choice's label; a value without one (a number, a category I–V) as written."""
     label = OPTION_LABELS.get(str(value))
@@ -145,7 +149,10 @@ def fact_label(path: str) -> str:
     """A fact by its labels: ``hazard.facility.release_potential`` (or
     ``$.sources[0].activity``) → ``Facility › Release potential`` (its last two names)."""
     parts = [p for p in re.split(r"[.\[\]$]+", path) if p and not p.isdigit()][-2:]
-    return " › ".join(str(FACT_LABELS.get(p, p.replace("_", " "))) for p in parts) or path
+    labels = [FACT_LABELS.get(f"{before.capitalize()}Facts.{part}")  # its model's own label
+              or FACT_LABELS.get(part, part.replace("_", " "))
+              for before, part in zip(["", *parts], parts, strict=False)]
+    return " › ".join(map(str, labels)) or path
 
 
 def facts_shown(text: str) -> str:
@@ -154,7 +161,7 @@ def facts_shown(text: str) -> str:
     shown = []
     for item in text.split("; "):
         name, equals, value = item.partition(" = ")
-        if not equals:
+        if not equals or not _PATH.match(name):  # "A/D = 18.75": a quantity, not a fact
             shown.append(item)
             continue
         values = value.strip("[]").split(", ") if value.startswith("[") else [value]

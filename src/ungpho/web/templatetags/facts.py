@@ -19,3 +19,10 @@ register.filter("decision", facts_labels.decision_label)
 def in_language(text: dict) -> str:
     """A ``{"vi": …, "en": …}`` text of the rules in the active language."""
     return localized(text.get("vi", ""), text.get("en", "")) if isinstance(text, dict) else text
+
+
+@register.filter
+def missing_facts(decisions: dict) -> str:
+    """Every fact the decisions still miss, by its label, once each, joined."""
+    return "; ".join(dict.fromkeys(facts_labels.fact_label(m) for decision in decisions.values()
+                                   for m in decision.get("missing", ())))
