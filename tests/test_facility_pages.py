@@ -195,7 +195,8 @@ def test_the_facility_page_cites_the_criterion_of_its_category(national):
 @pytest.mark.django_db
 def test_the_facility_page_lists_missing_facts_and_the_override_with_its_reason(national):
     html = national.get("/facilities/hn-hospital/").content.decode()
-    assert "hazard.facility.release_potential" in html  # a fact the register lacks
+    assert "Cơ sở › Khả năng phát tán" in html  # a fact the register lacks, by its label
+    assert "hazard.facility.release_potential" not in html  # never its key
     html = national.get("/facilities/hn-irradiator/").content.decode()
     assert "Xác định thủ công là II" in html
     assert "Biên bản thẩm định an toàn số 12/2026: suất liều cao" in html

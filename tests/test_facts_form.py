@@ -14,6 +14,7 @@ from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.reception import report_receive
 from ungpho.incidents.response import incident_classify, incident_open
 from ungpho.web.facts_form import facts_form, facts_from_form, facts_values, field_of
+from ungpho.web.facts_labels import fact_label, facts_shown, gives_label
 
 LOST_IR192 = json.loads((RULES_DIR / "examples" / "lost_ir192_quang_ninh.json").read_text(
     encoding="utf-8"))
@@ -127,3 +128,24 @@ def test_the_form_starts_from_the_facts_of_the_call_that_opened_the_incident(
     assert nodes["scope.effects_beyond_site"].value == "yes"  # the public is affected
     assert re.search(r'name="event.information_clear"[^>]*>.*?<option value="yes" selected>',
                      page, re.S)
+
+
+@pytest.mark.parametrize(("shown", "expected"), [
+    (lambda: fact_label("hazard.facility.release_potential"), "Cơ sở › Khả năng phát tán"),
+    (lambda: fact_label("$.sources[0].activity"), "Các nguồn phóng xạ liên quan › Hoạt độ"),
+    (lambda: facts_shown("hazard.activity = orphan_source; event.release = false"),
+     "Nguy cơ (để xác định nhóm, Phụ lục I) › Loại hoạt động hoặc sự việc: nguồn mồ côi "
+     "(ngoài kiểm soát); Sự việc (nhóm nguy cơ III–V, cấp 1–3) › Phát tán chất phóng xạ: không"),
+    (lambda: facts_shown("A/D = 18.75"), "A/D = 18.75"),  # a quantity, kept as written
+    (lambda: gives_label("cap_2"), "cấp 2"),
+])
+def test_facts_and_what_criteria_give_are_shown_by_their_names_never_their_keys(shown,
+                                                                                 expected):
+    assert shown() == expected
+
+
+def test_the_form_offers_choices_by_their_names():
+    nodes = {n.name: n for n in facts_form({}, {}) if n.kind == "field"}
+    assert dict(nodes["hazard.activity"].options)["orphan_source"] == \
+        "nguồn mồ côi (ngoài kiểm soát)"
+    assert dict(nodes["event.contamination"].options)["none"] == "không có"

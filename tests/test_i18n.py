@@ -13,8 +13,7 @@ LOCALE = Path(__file__).resolve().parents[1] / "src" / "ungpho" / "locale"
     ("Duty desk", "Bàn trực ban"),
     ("Operations map", "Bản đồ tác nghiệp"),
     ("National duty officer", "Trực ban quốc gia"),
-    ("%(parameter)s above limit at station %(station)s",
-     "%(parameter)s vượt ngưỡng tại trạm %(station)s"),
+    ("%(parameter)s above limit at %(station)s", "%(parameter)s vượt ngưỡng tại %(station)s"),
 ])
 def test_vietnamese_is_the_default_and_english_is_available(english, vietnamese):
     assert _(english) == vietnamese  # LANGUAGE_CODE = "vi"

@@ -231,7 +231,7 @@ def test_a_package_tells_its_parties_by_their_contact_points_once(incident, duty
     package_apply(incident=incident, package=package, by=duty_officer)
     assert Notification.objects.filter(incident=incident, party="police_113").count() == 2
     told = incident.log.filter(kind="notification").last()
-    assert "police_113" in told.text
+    assert "công an 113" in told.text and "police_113" not in told.text  # by its name
 
 
 def test_applying_a_package_again_adds_nothing(client, incident, duty_officer, packages):
@@ -362,3 +362,19 @@ def test_a_bad_phase_move_on_the_page_is_shown_and_changes_nothing(client, incid
                          follow=True)
     assert "Lý do: moving from phase 1 to 4" in answer.content.decode()  # the field by its label
     assert phase_current(incident) == 1
+
+
+@pytest.mark.django_db
+def test_a_task_due_day_first_is_kept_and_a_bad_due_time_is_refused_in_vietnamese(
+        client, duty_officer):
+    from ungpho.core.vietnam_time import VIETNAM
+
+    incident = incident_from_call(duty_officer)
+    client.force_login(duty_officer)
+    url = f"/incidents/{incident.pk}/response/tasks"
+    client.post(url, {"title": "Gọi Sở KH&CN", "due_at": "31/12/2026 10:00"})
+    assert incident.tasks.get().due_at == dt.datetime(2026, 12, 31, 10, tzinfo=VIETNAM)
+    page = client.post(url, {"title": "Đo suất liều", "due_at": "31/12/2026 10h"},
+                       follow=True).content.decode()
+    assert "Thời hạn: &#x27;31/12/2026 10h&#x27; không phải ngày giờ" in page
+    assert incident.tasks.count() == 1

@@ -107,7 +107,8 @@ def test_a_classification_queues_the_plan_and_a_reclassification_only_the_new_pa
                      ("provincial_command_board", "inapp", "bch-hn"),
                      ("police_113", "sms", "+84911300113")}
     entry = incident.log.filter(kind="notification").last()
-    assert "police_113" in entry.text and "fire_114" in entry.data["unreachable"]
+    assert "fire_114" in entry.data["unreachable"] and "police_113" not in entry.text
+    assert "công an 113" in entry.text and "police 113" in entry.text  # by name, both languages
     incident_classify(incident=incident, facts=LOST_IR192, by=officer)  # the same again
     assert _rows(incident).count() == 3
     incident_classify(incident=incident, facts=TWO_PROVINCES, by=officer)  # national now

@@ -254,3 +254,18 @@ def test_a_provincial_board_enters_calls_of_its_own_province_only():
     with pytest.raises(IncidentError) as error:
         report_receive(answers={**CALL, "province": "01"}, by=board, now=NOW)
     assert [f for f, _ in error.value.problems] == ["province"]
+
+
+def test_a_call_time_written_day_first_is_read_as_vietnam_time():
+    answers = reception_parse(FORM, {**CALL, "call_time": "21/11/2026 08:05"}, now=NOW)
+    assert answers["call_time"] == "2026-11-21T08:05:00+07:00"
+
+
+@pytest.mark.django_db
+def test_a_bad_call_time_is_refused_in_vietnamese_beside_its_field(client, duty_officer):
+    client.force_login(duty_officer)
+    answer = client.post("/duty/reports/new", {**CALL, "call_time": "31/12/2026 25:00"})
+    assert answer.status_code == 422 and IncidentReport.objects.count() == 0
+    page = answer.content.decode()
+    assert "không phải ngày giờ: hãy viết dd/mm/yyyy HH:MM" in page
+    assert "is not a" not in page

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from ungpho.api import api
@@ -22,6 +23,10 @@ from ungpho.web import (
     stations,
     views,
 )
+
+# The admin's titles in the user's language (Django's own: "Django site admin").
+admin.site.site_header = admin.site.site_title = _("ungpho administration")
+admin.site.index_title = _("Administration of the incident response system")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="duty-desk"), name="home"),

@@ -42,11 +42,11 @@ def test_the_duty_officer_sees_the_demo_report_in_vietnamese_then_english(page, 
     rows = page.locator("tr[data-report]")
     assert rows.count() == 2  # the Hải Hà exceedance and the Ir-192 camera out of its area
     desk = rows.all_inner_texts()
-    assert any("vượt ngưỡng tại trạm Trạm quan trắc phóng xạ Hải Hà" in row for row in desk)
+    assert any("vượt ngưỡng tại Trạm quan trắc phóng xạ Hải Hà" in row for row in desk)
     assert any("Nguồn di động Ir-192 DEMO-IR192-0417" in row for row in desk)
     page.click("button[name=language][value=en]")
     assert page.locator("h1").inner_text() == "Duty desk"
-    assert any("above limit at station" in row
+    assert any("above limit at Trạm" in row
                for row in page.locator("tr[data-report]").all_inner_texts())
     page.screenshot(path=str(tmp_path / "duty-desk.png"))
 

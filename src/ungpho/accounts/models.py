@@ -7,7 +7,7 @@ class Scope(models.Model):
     """What part of the country a user may see: one province, or some facilities."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="scope")
+                                related_name="scope", verbose_name=_("user"))
     province = models.ForeignKey("geo.Province", null=True, blank=True,
                                  on_delete=models.PROTECT, verbose_name=_("province"))
     facilities = models.ManyToManyField("preparedness.Facility", blank=True,

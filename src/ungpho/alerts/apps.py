@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertsConfig(AppConfig):
     name = "ungpho.alerts"
-    verbose_name = "Cảnh báo và thông báo / Alerts and notifications"
+    verbose_name = _("Alerts and notifications")
 
     def ready(self):
         from django.db.models import Q

@@ -124,7 +124,8 @@ class Notification(models.Model):
 
     MAX_ATTEMPTS = 8
 
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL,
+                               verbose_name=_("channel"))
     # An e-mail address, a phone number, a webhook URL or (in-app) a user name.
     recipient = models.CharField(_("recipient"), max_length=500)
     subject = models.CharField(_("subject"), max_length=250)
@@ -141,13 +142,14 @@ class Notification(models.Model):
     citation = models.CharField(_("citation"), max_length=300, blank=True)
     # One message per event and recipient, however often the event is raised.
     dedupe_key = models.CharField(max_length=200, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING,
+                              verbose_name=_("status"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
     created_at = models.DateTimeField()
-    due_at = models.DateTimeField()
+    due_at = models.DateTimeField(verbose_name=_("due at"))
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=80, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     last_error = models.TextField(blank=True)
     # The acknowledgement link's secret (/ack/<token>); rows older than it have none (NULL,
     # since unique: an empty string would be one value shared by them all).

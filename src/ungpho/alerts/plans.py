@@ -148,15 +148,25 @@ def incident_notify(*, incident: Incident, by, now: dt.datetime | None = None,
     before = incident.log.filter(kind=IncidentLogEntry.Kind.NOTIFICATION,
                                  data__has_key="unreachable").last()
     if told or (before.data["unreachable"] if before else []) != unreachable:
-        parties = ", ".join(dict.fromkeys(t["party"] for t in told)) or "—"
-        missing = "; chưa có đầu mối / no contact point: " + ", ".join(unreachable) \
-            if unreachable else ""
+        parties = list(dict.fromkeys(t["party"] for t in told))
+        vi, en = (_parties_named(parties, lang) for lang in ("vi", "en"))
+        missing_vi, missing_en = (_parties_named(unreachable, lang) for lang in ("vi", "en"))
         log_add(incident=incident, kind=IncidentLogEntry.Kind.NOTIFICATION, by=by, at=now,
-                text=f"Kế hoạch thông báo / notification plan: {len(told)} tin / messages → "
-                     f"{parties}{missing}",
+                text=f"Kế hoạch thông báo: {len(told)} tin → {vi}"
+                     + (f"; chưa có đầu mối: {missing_vi}" if unreachable else "")
+                     + f" / notification plan: {len(told)} messages → {en}"
+                     + (f"; no contact point: {missing_en}" if unreachable else ""),
                 data={"queued": told, "unreachable": unreachable})
     notify_deadlines_check(incident_id=incident.pk, at=now)
     return created
+
+
+def _parties_named(parties: list[str], language: str) -> str:
+    """Plan parties by their names in ``language`` (a party the plan does not know: as
+    written), for the log; none: "—"."""
+    with translation.override(language):
+        return ", ".join(str(Party(p).label) if p in Party.values else p
+                         for p in parties) or "—"
 
 
 def notify_deadlines_check(*, incident_id: int, at: dt.datetime) -> int:

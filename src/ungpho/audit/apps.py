@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "ungpho.audit"
-    verbose_name = "Nhật ký kiểm toán / Audit log"
+    verbose_name = _("Audit log")
 
     def ready(self):
         from ungpho.audit.guards import guards_after_migrate

@@ -38,6 +38,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
+from ungpho.core.vietnam_time import VIETNAM
+
 #: U+0000 and the lone surrogates U+D800–U+DFFF.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 #: The longest integer ``int()`` reads from text by default (CPython 3.11+).
@@ -152,6 +154,44 @@ def time_parse(text: object, *, field: str) -> dt.datetime:
         raise Invalid(field, Message(ERR_TIME_TEXT, value=storable_text(shown, max_chars=80))
                       ) from None
     return time_checked(moment, field=field)
+
+
+#: ``31/12/2026 10:00`` or ``31/12/2026``: day first, as dates are written in Vietnam.
+_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+ERR_LOCAL_TIME = gettext_noop("%(value)s is not a date and time: write dd/mm/yyyy HH:MM "
+                              "(Vietnam time), e.g. 31/12/2026 10:00")
+
+
+def local_time_parse(text: object, *, field: str, now: dt.datetime | None = None) -> dt.datetime:
+    """A time as a person types it in a form: ``31/12/2026 10:00``, ``31/12/2026`` (midnight),
+    ``2026-12-31 10:00`` or ``2026-12-31T10:00`` (a browser's ``datetime-local``), all in
+    Vietnam's time unless an offset is given (ISO 8601), or ``10:00`` (today in Vietnam, when
+    ``now`` is given); inside the window. Aware, in Vietnam's time; :class:`Invalid` naming
+    ``field``."""
+    raw = text.strip() if isinstance(text, str) else ""
+    shown = storable_text(repr(text) if isinstance(text, str) else type(text).__name__,
+                          max_chars=80)
+    moment = None
+    if 0 < len(raw) <= 64:
+        day_first, clock = _DAY_FIRST.match(raw), _CLOCK.match(raw)
+        try:
+            if day_first:
+                day, month, year, hour, minute, second = (int(g or 0) for g in
+                                                          day_first.groups())
+                moment = dt.datetime(year, month, day, hour, minute, second)
+            elif clock and now is not None:
+                moment = dt.datetime.combine(now.astimezone(VIETNAM).date(),
+                                             dt.time(int(clock[1]), int(clock[2])))
+            else:
+                moment = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            moment = None
+    if moment is None:
+        raise Invalid(field, Message(ERR_LOCAL_TIME, value=shown))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VIETNAM)
+    return time_checked(moment, field=field).astimezone(VIETNAM)
 
 
 def date_checked(day: dt.date, *, field: str) -> dt.date:

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class GeoConfig(AppConfig):
     name = "ungpho.geo"
-    verbose_name = "Địa giới hành chính / Administrative geography"
+    verbose_name = _("Administrative geography")
 
     def ready(self):
         from ungpho.db_fold import fold_function_register

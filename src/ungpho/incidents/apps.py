@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
 
 
 class IncidentsConfig(AppConfig):
     name = "ungpho.incidents"
-    verbose_name = "Sự cố / Incidents"
+    verbose_name = _("Incidents")
 
     def ready(self):
         from ungpho.audit.registry import audited_register

@@ -78,7 +78,7 @@ class Classification(models.Model):
     matched criterion, and what the officer confirmed, with the reason for any override."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT,
-                                 related_name="classifications")
+                                 related_name="classifications", verbose_name=_("incident"))
     at = models.DateTimeField(_("classified at"))
     by = models.CharField(_("by"), max_length=150)
     facts = models.JSONField(_("facts"))
@@ -132,7 +132,8 @@ class IncidentLogEntry(models.Model):
         SITREP = "sitrep", _("situation report")
         NOTIFICATION = "notification", _("notification")
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log",
+                                 verbose_name=_("incident"))
     at = models.DateTimeField(_("time"))
     by = models.CharField(_("by"), max_length=150)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

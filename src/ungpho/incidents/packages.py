@@ -99,7 +99,7 @@ def package_apply(*, incident: Incident, package: ActivationPackage, by,
                     due_at=now + dt.timedelta(minutes=item["due_minutes"]),
                     origin=IncidentTask.Origin.PACKAGE, role=item["role"],
                     cite=item["cite"], application=application, now=now)
-    parties = ", ".join(p["party"] for p in content["notify"]) or "—"
+    parties = ", ".join(p["name"]["vi"] for p in content["notify"]) or "—"
     log_add(incident=incident, kind=IncidentLogEntry.Kind.PACKAGE, by=by, at=now,
             text=f"Kích hoạt gói {package.code}: {package.name_vi} — {len(content['tasks'])} "
                  f"nhiệm vụ, thông báo: {parties}, {len(content['resources'])} nguồn lực / "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import translation
 
 from ungpho.alerts.plans import incident_notify
 from ungpho.audit.services import Actor, audit_image
@@ -107,6 +108,14 @@ def _suggested(answer: dict) -> dict:
             "lead": ((scope.get("lead") or {}).get("name") or {}).get("vi", "")}
 
 
+def scope_named(scope: str | None, language: str = "vi") -> str:
+    """A response scope by its name in ``language``, as the log and reports write it."""
+    if scope not in Incident.Scope.values:
+        return scope or "—"
+    with translation.override(language):
+        return str(Incident.Scope(scope).label)
+
+
 @transaction.atomic
 def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | None = None,
                       reason: str = "") -> Classification:
@@ -150,7 +159,7 @@ def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | 
     log_add(incident=incident, kind=IncidentLogEntry.Kind.CLASSIFIED, by=by, at=now,
             text=(f"{'Phân loại lại' if again else 'Phân loại'}: nhóm "
                   f"{chosen['hazard_category'] or '—'}, cấp báo động "
-                  f"{chosen['alarm_level'] or '—'}, {chosen['scope'] or '—'}"
+                  f"{chosen['alarm_level'] or '—'}, {scope_named(chosen['scope'])}"
                   f"{' (khác đề xuất: ' + reason + ')' if overridden else ''} / "
                   f"{'re-classified' if again else 'classified'}"),
             data={"classification": record.pk, "suggested": suggested, "chosen": chosen,

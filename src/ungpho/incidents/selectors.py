@@ -40,7 +40,8 @@ def incident_list_open(*, user):
 
 def incident_title(report: IncidentReport) -> str:
     if report.source == IncidentReport.Source.THRESHOLD and report.station_id:
-        return _("%(parameter)s above limit at station %(station)s") % {
+        # The station's name says it is a station ("Trạm quan trắc …").
+        return _("%(parameter)s above limit at %(station)s") % {
             "parameter": report.parameter.code, "station": report.station.name}
     if report.radioactive_source_id:
         source = report.radioactive_source

@@ -24,7 +24,7 @@ from ungpho.incidents.models import (
     IncidentTask,
     SituationReport,
 )
-from ungpho.incidents.response import ERR_CLOSED, IncidentError
+from ungpho.incidents.response import ERR_CLOSED, IncidentError, scope_named
 
 #: Hours until the next report, as the draft proposes it.
 SITREP_INTERVAL_H = 4
@@ -64,7 +64,8 @@ def sitrep_draft(incident: Incident, *, now: dt.datetime | None = None) -> dict:
     situation = [f"{incident.code}: {incident.title}",
                  f"Nhóm nguy cơ / hazard category: {incident.hazard_category or '—'}; "
                  f"cấp báo động / alarm level: {incident.alarm_level or '—'}; "
-                 f"phạm vi / scope: {incident.scope or '—'}"]
+                 f"phạm vi / scope: {scope_named(incident.scope)} / "
+                 f"{scope_named(incident.scope, 'en')}"]
     situation += [f"QUÁ HẠN / BREACHED: {d.text_vi} ({d.citation})" for d in breached]
     actions = sorted([(e.at, e.text) for e in entries]
                      + [(t.done_at, f"✔ {t.title} ({t.done_by})") for t in done]

@@ -23,6 +23,7 @@ from ungpho.core.validate import (
     text_checked,
     time_parse,
 )
+from ungpho.core.vietnam_time import vietnam_text
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentTask
 from ungpho.incidents.response import ERR_CLOSED, IncidentError
@@ -109,7 +110,7 @@ def task_create(*, incident: Incident, title: str, by, owner=None, due_at=None,
             due_at=due_at, origin=origin, application=application, cite=cite,
             created_at=now, created_by=Actor.of(by).label)
         audit_image(task, by=by, action="incident.task.create")
-        due = f", hạn / due {due_at.isoformat(timespec='minutes')}" if due_at else ""
+        due = f", hạn / due {vietnam_text(due_at)}" if due_at else ""
         log_add(incident=incident, kind=IncidentLogEntry.Kind.TASK, by=by, at=now,
                 text=f"Nhiệm vụ mới / new task: {task.title} → {_name(owner)}{due}",
                 data={"task": task.pk, "version": task.version, "origin": origin})
@@ -177,8 +178,7 @@ def _changes(before: IncidentTask, after: IncidentTask) -> str:
         parts.append(f"người phụ trách / owner: {_name(before.owner)} → {_name(after.owner)}")
     if before.due_at != after.due_at:
         parts.append("hạn / due: " + " → ".join(
-            d.isoformat(timespec="minutes") if d else "—" for d in (before.due_at,
-                                                                    after.due_at)))
+            vietnam_text(d) if d else "—" for d in (before.due_at, after.due_at)))
     if before.status != after.status:
         parts.append(f"trạng thái / status: {before.status} → {after.status}")
     return "; ".join(parts)

@@ -2,7 +2,9 @@
 are the operations centre's to edit; what was recorded on incidents is read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from ungpho.i18n import localized
 from ungpho.incidents.admin import ReadOnly
 from ungpho.incidents.models import (
     ActivationPackage,
@@ -15,6 +17,7 @@ from ungpho.incidents.models import (
     PhaseChange,
     SituationReport,
 )
+from ungpho.incidents.phases import incident_phases
 
 
 class PackageTaskInline(admin.TabularInline):
@@ -58,7 +61,16 @@ class PhaseChangeAdmin(ReadOnly):
 
 @admin.register(ChecklistTick)
 class ChecklistTickAdmin(ReadOnly):
-    list_display = ["incident", "phase", "item", "ticked_at", "ticked_by", "withdrawn_at"]
+    list_display = ["incident", "phase", "item_shown", "ticked_at", "ticked_by", "withdrawn_at"]
+
+    @admin.display(description=_("duty"), ordering="item")
+    def item_shown(self, tick: ChecklistTick) -> str:
+        """The duty by its name in the instrument's checklist, not its id."""
+        _instrument, phases = incident_phases(tick.incident)
+        items = {item.id: item for phase in (phases.phases if phases else ())
+                 for item in phase.checklist}
+        item = items.get(tick.item)
+        return localized(item.vi, item.en) if item else tick.item
 
 
 @admin.register(SituationReport)

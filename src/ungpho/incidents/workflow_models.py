@@ -24,7 +24,7 @@ class PhaseChange(models.Model):
     (none yet: phase 1). A move that needed a reason keeps it with the duties left undone."""
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT,
-                                 related_name="phase_changes")
+                                 related_name="phase_changes", verbose_name=_("incident"))
     phase = models.PositiveSmallIntegerField(_("phase"))
     previous = models.PositiveSmallIntegerField(_("previous phase"))
     at = models.DateTimeField(_("time"))
@@ -48,7 +48,7 @@ class ChecklistTick(models.Model):
     row (and its log entries), so the history shows both."""
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT,
-                                 related_name="checklist_ticks")
+                                 related_name="checklist_ticks", verbose_name=_("incident"))
     phase = models.PositiveSmallIntegerField(_("phase"))
     item = models.CharField(_("duty"), max_length=60)
     instrument = models.CharField(_("instrument"), max_length=80)
@@ -177,9 +177,9 @@ class PackageApplication(models.Model):
     (tasks, parties to notify, resource needs)."""
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT,
-                                 related_name="package_applications")
+                                 related_name="package_applications", verbose_name=_("incident"))
     package = models.ForeignKey(ActivationPackage, on_delete=models.PROTECT,
-                                related_name="applications")
+                                related_name="applications", verbose_name=_("activation package"))
     applied_at = models.DateTimeField(_("applied at"))
     applied_by = models.CharField(_("applied by"), max_length=150)
     content = models.JSONField(default=dict)
@@ -210,7 +210,7 @@ class IncidentTask(models.Model):
         API = "api", _("API")
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT,
-                                 related_name="tasks")
+                                 related_name="tasks", verbose_name=_("incident"))
     title = models.CharField(_("task"), max_length=300)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.PROTECT, verbose_name=_("owner"))
@@ -248,7 +248,7 @@ class SituationReport(models.Model):
     a correction is a new report naming the one it corrects."""
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT,
-                                 related_name="sitreps")
+                                 related_name="sitreps", verbose_name=_("incident"))
     number = models.PositiveIntegerField(_("number"))
     period_from = models.DateTimeField(_("period from"))
     period_to = models.DateTimeField(_("period to"))

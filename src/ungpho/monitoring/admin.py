@@ -10,9 +10,11 @@ from django import forms
 from django.contrib import admin
 from django.db.models import F
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from ungpho.audit.services import audit_record, snapshot
 from ungpho.core.monitoring.limits import alarm_level
+from ungpho.i18n import localized
 from ungpho.monitoring.models import (
     Exceedance,
     IngestFile,
@@ -76,7 +78,7 @@ class ThresholdInline(admin.TabularInline):
     extra = 0
 
 
-@admin.action(description="Xuất các trạm đã chọn ra CSV / export selected as CSV")
+@admin.action(description=_("Export the selected stations as CSV"))
 def export_csv(modeladmin, request, queryset):
     out = io.StringIO()
     out.write("\ufeff")  # so that spreadsheets read the Vietnamese text as UTF-8
@@ -85,7 +87,7 @@ def export_csv(modeladmin, request, queryset):
                         headers={"Content-Disposition": 'attachment; filename="stations.csv"'})
 
 
-@admin.action(description="Xuất các trạm đã chọn ra GeoJSON / export selected as GeoJSON")
+@admin.action(description=_("Export the selected stations as GeoJSON"))
 def export_geojson(modeladmin, request, queryset):
     body = json.dumps(stations_export_geojson(queryset), ensure_ascii=False, indent=1)
     return HttpResponse(body, content_type="application/geo+json; charset=utf-8",
@@ -106,7 +108,7 @@ class StationAdmin(admin.ModelAdmin):
     inlines = [StationParameterInline, ThresholdInline]
     actions = [export_csv, export_geojson]
 
-    @admin.display(description="Mã truy cập / API token")
+    @admin.display(description=_("API token"))
     def token(self, obj):
         if obj is None or not obj.pk:
             return "—"
@@ -183,14 +185,14 @@ class ParameterAdmin(ReadOnlyAdmin):
 
 
 class FlagFilter(admin.SimpleListFilter):
-    title = "cờ chất lượng / quality flag"
+    title = _("quality flag")
     parameter_name = "flag"
 
     def lookups(self, request, model_admin):
         from ungpho.core.monitoring.qc import Flag
 
-        return [("0", "Hợp lệ / valid (no flag)"),
-                *((str(f.value), f"{f.name_vi} / {f.name_en}") for f in Flag)]
+        return [("0", _("valid (no flag)")),
+                *((str(f.value), localized(f.name_vi, f.name_en)) for f in Flag)]
 
     def queryset(self, request, queryset):
         if self.value() is None or not self.value().isdigit():

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class MonitoringConfig(AppConfig):
     name = "ungpho.monitoring"
-    verbose_name = "Quan trắc / Monitoring"
+    verbose_name = _("Monitoring")
 
     def ready(self):
         from ungpho.monitoring.letters import doors_register

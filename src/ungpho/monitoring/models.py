@@ -178,14 +178,14 @@ class Reading(models.Model):
     # key check per row (the pipeline writes only resolved ids; PROTECT still guards
     # deletes, in the ORM).
     station = models.ForeignKey(Station, on_delete=models.PROTECT, db_index=False,
-                                db_constraint=False)
+                                db_constraint=False, verbose_name=_("station"))
     parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT, db_index=False,
-                                  db_constraint=False)
+                                  db_constraint=False, verbose_name=_("parameter"))
     observed_at = models.DateTimeField(_("observed at"))
     value = models.FloatField(_("value"))
     flags = models.PositiveIntegerField(_("quality flags"), default=0)
     received_at = models.DateTimeField(_("received at"))
-    via = models.CharField(max_length=8, choices=Via.choices)
+    via = models.CharField(max_length=8, choices=Via.choices, verbose_name=_("received via"))
 
     class Meta:
         verbose_name = _("reading")
@@ -233,8 +233,9 @@ class Series(models.Model):
 class Exceedance(models.Model):
     """A confirmed exceedance: the moment a series was confirmed at an alarm level."""
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="exceedances")
-    parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT)
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="exceedances",
+                                verbose_name=_("station"))
+    parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT, verbose_name=_("parameter"))
     level = models.PositiveSmallIntegerField(_("alarm level"))
     limit_value = models.FloatField(_("limit"))
     value = models.FloatField(_("value"))
@@ -242,7 +243,8 @@ class Exceedance(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"))
     basis = models.CharField(_("basis"), max_length=200)
     report = models.ForeignKey("incidents.IncidentReport", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="exceedances")
+                               on_delete=models.SET_NULL, related_name="exceedances",
+                               verbose_name=_("report"))
 
     class Meta:
         ordering = ["-confirmed_at"]
@@ -279,7 +281,7 @@ class IngestFile(models.Model):
     # server spends on a file's record, and the door writes only resolved ids (SET_NULL is
     # Django's, in the ORM).
     station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.SET_NULL,
-                                db_constraint=False)
+                                db_constraint=False, verbose_name=_("station"))
     byte_offset = models.BigIntegerField(default=0)
     line_no = models.PositiveIntegerField(default=0)
     stored = models.PositiveIntegerField(_("stored"), default=0)
@@ -303,8 +305,10 @@ class RejectedLine(models.Model):
 
     file = models.ForeignKey(IngestFile, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="rejected_lines")
-    station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.SET_NULL)
-    via = models.CharField(max_length=8, choices=Reading.Via.choices)
+    station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.SET_NULL,
+                                verbose_name=_("station"))
+    via = models.CharField(max_length=8, choices=Reading.Via.choices,
+                           verbose_name=_("received via"))
     source = models.CharField(_("source"), max_length=500)
     line_no = models.PositiveIntegerField(_("line"), null=True, blank=True)
     field = models.CharField(_("field"), max_length=60)

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
     name = "ungpho.web"
-    verbose_name = "Giao diện / Web"
+    verbose_name = _("Web")

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from ungpho.core.rules.facts import FactsError, IncidentFacts, Problem
 from ungpho.core.rules.quantities import Dimensions, measure_coerce
 from ungpho.core.rules.units import DIMENSIONS, units_of
-from ungpho.web.facts_labels import FACT_LABELS
+from ungpho.web.facts_labels import FACT_LABELS, option_label
 
 #: Set by the incident itself, not by the officer (``incident_classify`` adds them).
 SKIPPED = ("first_information_at", "classified_at")
@@ -255,7 +255,7 @@ def _nodes(model, prefix: str, values, errors) -> Iterator[Node]:
             default = None if info.is_required() else info.default
             value = list(default or ()) if spec.kind == "checks" else \
                 {True: "yes", False: "no"}.get(default, "") if isinstance(default, bool) else ""
-        options = [(o, str(o).replace("_", " ")) for o in spec.options]
+        options = [(o, option_label(o)) for o in spec.options]
         if spec.options == ("yes", "no"):
             options = [("yes", _("yes")), ("no", _("no"))]
         yield Node("field", dotted, _label(model, name), spec, value,

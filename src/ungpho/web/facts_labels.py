@@ -1,5 +1,8 @@
-"""Labels of the facts the rules engine reads (``core.rules.facts``), by field name, for the
-structured facts form of the incident page. A name missing here is shown as written."""
+"""Labels of the facts the rules engine reads (``core.rules.facts``), by field name, of their
+choices and of what its decisions give, for every page that shows a fact, a criterion or a
+missing fact: no internal key reaches a screen. A name missing here is shown as written."""
+
+import re
 
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +65,115 @@ FACT_LABELS = {
     "response_levels": _("Response levels with deadlines"),
     "upz_extends_abroad": _("UPZ extends abroad"),
 }
+
+#: The values of the facts' choices (``Literal`` options of ``core.rules.facts``).
+OPTION_LABELS = {
+    "0_5_km_or_more_from_boundary": _("0.5 km or more from the boundary"),
+    "abroad": _("abroad"),
+    "clinical_symptoms": _("clinical symptoms"),
+    "core_cooling": _("core cooling"),
+    "elevated_readings_unknown_origin": _("elevated readings of unknown origin"),
+    "environment_or_food": _("environment or food"),
+    "essential_support_systems": _("essential support systems"),
+    "facility": _("facility"),
+    "fixed_gauge": _("fixed gauge"),
+    "fuel_cycle": _("fuel cycle facility"),
+    "heat_removal": _("heat removal"),
+    "highly_exposed": _("highly exposed"),
+    "illicit_trafficking": _("illicit trafficking"),
+    "imminent": _("imminent"),
+    "industrial_radiography": _("industrial radiography"),
+    "insignificant": _("insignificant"),
+    "irradiator": _("irradiator"),
+    "licensed_practice": _("licensed practice"),
+    "locality": _("locality"),
+    "malicious_act": _("malicious act"),
+    "may_lead_to_major_accident": _("may lead to a major accident"),
+    "none": _("none"),
+    "none_overexposed": _("nobody overexposed"),
+    "not_leading_to_major_accident": _("not leading to a major accident"),
+    "not_possible": _("not possible"),
+    "nuclear_medicine": _("nuclear medicine"),
+    "occurred": _("occurred"),
+    "orphan_source": _("orphan source"),
+    "other": _("other"),
+    "other_province": _("another province"),
+    "possible": _("possible"),
+    "power_reactor": _("power reactor"),
+    "radiotherapy": _("radiotherapy"),
+    "reactor_shutdown": _("reactor shutdown"),
+    "research_reactor": _("research reactor"),
+    "severe": _("severe"),
+    "severe_deterministic_offsite": _("severe deterministic effects off site"),
+    "severe_expected": _("severe, expected"),
+    "small_area": _("small area"),
+    "spent_fuel_store": _("spent fuel store"),
+    "this_province": _("this province"),
+    "transboundary_event": _("transboundary event"),
+    "urgent_action_offsite": _("urgent action off site"),
+    "urgent_action_onsite": _("urgent action on site"),
+    "well_logging": _("well logging"),
+    "wide_area": _("wide area"),
+    "within_0_5_km_of_boundary": _("within 0.5 km of the boundary"),
+    "true": _("yes"),
+    "false": _("no"),
+}
+#: The rules engine's decisions, by name.
+DECISION_LABELS = {
+    "hazard_category": _("Hazard category"),
+    "alarm_level": _("Alarm level"),
+    "incident_scope": _("Response scope"),
+    "deadlines": _("Deadlines"),
+}
+#: What a criterion gives (a level, a scope) and the levels a deadline binds, by id
+#: (TT 12/2023 Phụ lục III, Phụ lục VI; Điều 5).
+GIVES_LABELS = {
+    "cap_1": _("level 1"), "cap_2": _("level 2"), "cap_3": _("level 3"),
+    "A": _("level A"), "B": _("level B"), "C": _("level C"),
+    "facility": _("facility level"), "provincial": _("provincial level"),
+    "locality": _("local level"),
+}
+
+
+#: A fact's path: ``event.dose_rate``, ``$.sources[0].activity``.
+_PATH = re.compile(r"^[$\w.\[\]]+$")
+
+
+def option_label(value: object) -> str:
+    """A choice's label; a value without one (a number, a category I–V) as written."""
+    label = OPTION_LABELS.get(str(value))
+    return str(label) if label is not None else str(value)
+
+
+def fact_label(path: str) -> str:
+    """A fact by its labels: ``hazard.facility.release_potential`` (or
+    ``$.sources[0].activity``) → ``Facility › Release potential`` (its last two names)."""
+    parts = [p for p in re.split(r"[.\[\]$]+", path) if p and not p.isdigit()][-2:]
+    labels = [FACT_LABELS.get(f"{before.capitalize()}Facts.{part}")  # its model's own label
+              or FACT_LABELS.get(part, part.replace("_", " "))
+              for before, part in zip(["", *parts], parts, strict=False)]
+    return " › ".join(map(str, labels)) or path
+
+
+def facts_shown(text: str) -> str:
+    """A criterion's facts as ``core.rules.conditions.fact_show`` writes them (``name =
+    value; …``), in labels: ``event.release = false`` → ``Event › Release…: no``."""
+    shown = []
+    for item in text.split("; "):
+        name, equals, value = item.partition(" = ")
+        if not equals or not _PATH.match(name):  # "A/D = 18.75": a quantity, not a fact
+            shown.append(item)
+            continue
+        values = value.strip("[]").split(", ") if value.startswith("[") else [value]
+        shown.append(f"{fact_label(name)}: {', '.join(option_label(v) for v in values)}")
+    return "; ".join(shown)
+
+
+def gives_label(value: object) -> str:
+    label = GIVES_LABELS.get(str(value))
+    return str(label) if label is not None else str(value)
+
+
+def decision_label(name: str) -> str:
+    label = DECISION_LABELS.get(name)
+    return str(label) if label is not None else fact_label(name)

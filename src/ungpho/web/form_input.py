@@ -21,12 +21,10 @@ from ungpho.core.validate import (
     Message,
     gettext_noop,
     int_parse,
-    text_checked,
+    local_time_parse,
 )
-from ungpho.core.vietnam_time import VIETNAM
 from ungpho.incidents.response import IncidentError
 
-ERR_WHEN = gettext_noop("%(value)r is not a date and time")
 ERR_NO_USER = gettext_noop("no such person")
 
 
@@ -39,17 +37,16 @@ def form_int(raw: str | None, field: str, bounds: tuple[int, int] = INTEGER) -> 
 
 
 def form_time(raw: str | None, field: str) -> dt.datetime | None:
-    """A ``datetime-local`` field (Vietnam's time unless an offset is typed), aware (the
-    service checks it against the accepted window); empty: None."""
+    """A time typed in a form (``core.validate.local_time_parse``: ``dd/mm/yyyy HH:MM``,
+    a browser's ``datetime-local`` or ISO 8601; Vietnam's time unless an offset is typed),
+    aware; empty: None."""
     raw = (raw or "").strip()
     if not raw:
         return None
     try:
-        text_checked(raw, field=field, max_chars=64)
-        moment = dt.datetime.fromisoformat(raw)
-    except (Invalid, ValueError):
-        raise IncidentError([(field, Message(ERR_WHEN, value=raw[:64]))]) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+        return local_time_parse(raw, field=field)
+    except Invalid as error:
+        raise IncidentError([(field, error.message)]) from None
 
 
 def form_user(raw: str | None, field: str):

@@ -16,7 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ungpho.core.rules.guidance import FormField, ReceptionForm
-from ungpho.core.validate import Invalid, Message, text_problem, time_checked
+from ungpho.core.validate import (
+    Invalid,
+    Message,
+    gettext_noop,
+    local_time_parse,
+    text_problem,
+)
 from ungpho.core.vietnam_time import VIETNAM
 
 #: What a report cannot be placed or judged without: who called (name or telephone), what
@@ -29,25 +35,22 @@ PLACEMENT = ("province", "lat", "lon", "facility", "radioactive_source", "occurr
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_TEXT = {"text": 300, "phone": 40, "textarea": 5000}
 
-ERR_REQUIRED = "required"
-ERR_CALLER = "give the caller's name or telephone number"
-ERR_PLACE = "choose the province, or give coordinates or a facility"
-ERR_PHONE = "{value!r} is not a telephone number (digits, spaces, + ( ) . - only)"
-ERR_DATETIME = ("{value!r} is not a time: write YYYY-MM-DD HH:MM (Vietnam time), HH:MM for "
-                "today, or ISO 8601 with its offset")
-ERR_FUTURE = "{value} is in the future"
-ERR_CHOICE = "{value!r} is not one of {options}"
-ERR_YES_NO = "{value!r}: answer yes or no"
-ERR_TOO_LONG = "longer than {n} characters"
-ERR_UNKNOWN = "not a field of the reception form"
-ERR_NUMBER = "{value!r} is not a number"
-ERR_RANGE = "{value} is outside {low}…{high}"
-ERR_PAIR = "give both latitude and longitude, or neither"
-ERR_AFTER_CALL = "the event cannot be after the call ({call})"
+# Messages are msgids (the web layer shows them translated, ``web.form_input.message_shown``).
+ERR_REQUIRED = gettext_noop("required")
+ERR_CALLER = gettext_noop("give the caller's name or telephone number")
+ERR_PLACE = gettext_noop("choose the province, or give coordinates or a facility")
+ERR_PHONE = gettext_noop("%(value)s is not a telephone number (digits, spaces, + ( ) . - only)")
+ERR_FUTURE = gettext_noop("%(value)s is in the future")
+ERR_CHOICE = gettext_noop("%(value)s is not one of %(options)s")
+ERR_YES_NO = gettext_noop("%(value)s: answer yes or no")
+ERR_TOO_LONG = gettext_noop("longer than %(max)s characters")
+ERR_UNKNOWN = gettext_noop("not a field of the reception form")
+ERR_NUMBER = gettext_noop("%(value)s is not a number")
+ERR_RANGE = gettext_noop("%(value)s is outside %(low)s … %(high)s")
+ERR_PAIR = gettext_noop("give both latitude and longitude, or neither")
+ERR_AFTER_CALL = gettext_noop("the event cannot be after the call (%(call)s)")
 
 _PHONE = re.compile(r"^\+?[0-9 ().-]{2,39}$")
-_LOCAL = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)$")
-_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 _YES, _NO = {"yes", "true", "1", "có", "co"}, {"no", "false", "0", "không", "khong"}
 
 
@@ -70,25 +73,18 @@ def form_fields(form: ReceptionForm) -> dict[str, FormField]:
     return {f.id: f for section in form.sections for f in section.fields}
 
 
-def local_time_parse(text: str, *, now: datetime) -> datetime:
-    """A time as a duty officer types it: ``2026-11-21 08:05`` (Vietnam time, UTC+7),
-    ``08:05`` (today, Vietnam time) or ISO 8601 with an offset, inside the accepted window
-    (``core.validate``). Aware, in UTC+7."""
-    text = text.strip()
-    if _CLOCK.match(text):
-        text = f"{now.astimezone(VIETNAM).date().isoformat()} {text}"
-    match = _LOCAL.match(text)
+def _time_parse(text: str, *, now: datetime) -> datetime:
+    """A time as a duty officer types it (``core.validate.local_time_parse``: ``21/11/2026
+    08:05``, ``2026-11-21 08:05``, ``08:05`` for today, all Vietnam time, or ISO 8601 with an
+    offset), inside the accepted window; aware, in UTC+7."""
     try:
-        moment = datetime.fromisoformat(f"{match[1]}T{match[2]}").replace(tzinfo=VIETNAM) \
-            if match else datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(ERR_DATETIME.format(value=text)) from None
-    if moment.tzinfo is None:
-        raise ValueError(ERR_DATETIME.format(value=text))
-    try:
-        return time_checked(moment, field="").astimezone(VIETNAM)
+        return local_time_parse(text, field="", now=now)
     except Invalid as error:
         raise ValueError(error.message) from None
+
+
+def _shown(moment: datetime) -> str:
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
 def _text(raw: Any) -> str:
@@ -107,7 +103,8 @@ def _field_parse(field: FormField, raw: Any, *, now: datetime) -> Any:
         options = [o.id for o in field.options]
         wrong = [v for v in values if v not in options]
         if wrong:
-            raise ValueError(ERR_CHOICE.format(value=", ".join(wrong), options=", ".join(options)))
+            raise ValueError(Message(ERR_CHOICE, value=", ".join(wrong),
+                                     options=", ".join(options)))
         return [o for o in options if o in values] or None
     if field.type == "yes_no" and isinstance(raw, bool):
         return raw
@@ -117,24 +114,24 @@ def _field_parse(field: FormField, raw: Any, *, now: datetime) -> Any:
     if text_problem(text):
         raise ValueError(text_problem(text))
     if field.type in MAX_TEXT and len(text) > MAX_TEXT[field.type]:
-        raise ValueError(ERR_TOO_LONG.format(n=MAX_TEXT[field.type]))
+        raise ValueError(Message(ERR_TOO_LONG, max=MAX_TEXT[field.type]))
     if field.type == "phone":
         if not _PHONE.match(text) or sum(c.isdigit() for c in text) < 3:
-            raise ValueError(ERR_PHONE.format(value=text))
+            raise ValueError(Message(ERR_PHONE, value=repr(text)))
         return text
     if field.type == "datetime":
-        moment = local_time_parse(text, now=now)
+        moment = _time_parse(text, now=now)
         if moment > now + CLOCK_SKEW:
-            raise ValueError(ERR_FUTURE.format(value=moment.isoformat()))
+            raise ValueError(Message(ERR_FUTURE, value=_shown(moment)))
         return moment.isoformat()
     if field.type == "yes_no":
         if text.lower() in _YES | _NO:
             return text.lower() in _YES
-        raise ValueError(ERR_YES_NO.format(value=text))
+        raise ValueError(Message(ERR_YES_NO, value=repr(text)))
     if field.type == "choice":
         options = [o.id for o in field.options]
         if text not in options:
-            raise ValueError(ERR_CHOICE.format(value=text, options=", ".join(options)))
+            raise ValueError(Message(ERR_CHOICE, value=repr(text), options=", ".join(options)))
     return text
 
 
@@ -145,9 +142,9 @@ def _coordinate(raw: Any, low: float, high: float) -> float | None:
     try:
         value = float(text)
     except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond a double
-        raise ValueError(ERR_NUMBER.format(value=text)) from None
+        raise ValueError(Message(ERR_NUMBER, value=repr(text))) from None
     if not low <= value <= high:
-        raise ValueError(ERR_RANGE.format(value=value, low=low, high=high))
+        raise ValueError(Message(ERR_RANGE, value=value, low=low, high=high))
     return value
 
 
@@ -173,11 +170,12 @@ def _placement(raw: Mapping[str, Any], call_time: str | None, *, now: datetime,
     place["occurred_at"] = None
     if occurred:
         try:
-            moment = local_time_parse(occurred, now=now)
+            moment = _time_parse(occurred, now=now)
             if moment > now + CLOCK_SKEW:
-                raise ValueError(ERR_FUTURE.format(value=moment.isoformat()))
+                raise ValueError(Message(ERR_FUTURE, value=_shown(moment)))
             if call_time and moment > datetime.fromisoformat(call_time):
-                raise ValueError(ERR_AFTER_CALL.format(call=call_time))
+                raise ValueError(Message(ERR_AFTER_CALL,
+                                         call=_shown(datetime.fromisoformat(call_time))))
             place["occurred_at"] = moment.isoformat()
         except ValueError as error:
             problems.append(("occurred_at", _why(error)))
