@@ -338,7 +338,7 @@ def _names_in_data() -> list[str]:
         *IncidentLogEntry.objects.values_list("text"),
         *IncidentTask.objects.values_list("title"),
         *Notification.objects.values_list("subject"),
-        *Parameter.objects.values_list("name_vi", "name_en", "citation"),  # both columns of the catalogue
+        *Parameter.objects.values_list("name_vi", "name_en", "citation"),  # the catalogue
         *ActivationPackage.objects.values_list("name_vi", "name_en"),
         *get_user_model().objects.values_list("first_name", "last_name"),
     ]
