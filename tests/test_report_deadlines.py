@@ -13,7 +13,7 @@ from tests.conftest import call_report, in_threads
 from ungpho.alerts.models import Notification
 from ungpho.audit.models import AuditEntry
 from ungpho.core.formats.readings_json import ParsedReading
-from ungpho.incidents.models import IncidentReport, ReportDeadline
+from ungpho.incidents.models import EscalationStep, IncidentReport, ReportDeadline
 from ungpho.incidents.report_deadlines import report_deadlines_process
 from ungpho.incidents.response import incident_open, report_link
 from ungpho.monitoring.services import readings_ingest, threshold_set
@@ -137,6 +137,11 @@ def test_the_worker_breaches_and_escalates_an_unopened_report_once(
 
 @pytest.mark.django_db(transaction=True)
 def test_three_workers_at_once_record_the_breach_and_fire_each_step_once(duty_officer):
+    # A transactional test starts from a flushed database: the migrations' default plan
+    # (5 minutes before, at the deadline, 30 minutes after) is written again.
+    for order, minutes, target in [(1, 5, "duty"), (2, 0, "supervisors"), (3, -30, "national")]:
+        EscalationStep.objects.get_or_create(order=order, defaults={
+            "minutes_before_due": minutes, "target": target})
     report = call_report(minutes_ago=20)
 
     def drain(i):
@@ -164,10 +169,10 @@ def test_a_report_written_without_a_clock_gets_one_on_the_next_pass(duty_officer
 
 
 def test_a_closed_report_is_not_escalated(banded_station, duty_officer):
-    from ungpho.incidents.services import incident_close
+    from ungpho.incidents.report_status import report_close
 
     report = _alarm(banded_station)
-    incident_close(incident_id=report.pk, by=duty_officer)
+    report_close(report=report, reason="false_alarm", note="", by=duty_officer)
     assert report_deadlines_process(now=report.deadline.due_at + dt.timedelta(hours=1)) == 0
 
 

@@ -136,7 +136,7 @@ def test_a_source_found_again_and_lost_again_opens_a_new_report_once_the_first_i
     source = source_register(serial="IR-1", nuclide="Ir-192", activity="3.7 TBq",
                              reference_date=dt.date(2026, 10, 1), facility_code="ndt-hp")
     source_status_set(source=source, status="lost")
-    IncidentReport.objects.update(status="closed")
+    IncidentReport.objects.update(status="closed", close_reason="handled")
     source_status_set(source=source, status="found")
     source_status_set(source=source, status="lost")
     assert IncidentReport.objects.filter(status="open").count() == 1

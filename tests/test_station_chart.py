@@ -65,6 +65,7 @@ def air_station(db):
     pm25 = Parameter.objects.get(code="PM2.5")
     threshold_set(station=station, parameter=pm25, level_1=40.0, level_2=60.0, level_3=500.0)
     end = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    end -= dt.timedelta(hours=end.hour % 2)  # the 2-hour buckets start at even UTC hours
     start = end - dt.timedelta(days=3)
     readings = [ParsedReading(i, "PM2.5", start + dt.timedelta(minutes=5 * i),
                               10.0 + i // 12, "µg/Nm³") for i in range(3 * 24 * 12)]

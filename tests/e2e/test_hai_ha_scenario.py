@@ -80,7 +80,7 @@ QUERY = """
 import json
 import django; django.setup()
 from ungpho.alerts.models import Notification
-from ungpho.incidents.models import IncidentReport
+from ungpho.incidents.models import IncidentLogEntry, IncidentReport
 report = IncidentReport.objects.select_related("deadline").get(station__code={station!r})
 clock = report.deadline
 print(json.dumps({{
@@ -90,6 +90,11 @@ print(json.dumps({{
     "incident_first": report.incident.first_information_at.isoformat()
                       if report.incident_id else None,
     "incident_log": [e.text for e in report.incident.log.all()] if report.incident_id else [],
+    "unreachable": [p for e in IncidentLogEntry.objects.filter(
+        incident_id=report.incident_id, kind="notification", data__has_key="unreachable")
+        for p in e.data["unreachable"]],
+    "told": sorted({{n.recipient for n in Notification.objects.filter(
+        incident_id=report.incident_id).exclude(party="")}}),
     "level_messages": sorted(Notification.objects.filter(
         dedupe_key__startswith=f"report:{{report.pk}}:level:").values_list("dedupe_key",
                                                                         flat=True)),
@@ -248,20 +253,41 @@ def test_the_hai_ha_report_counts_down_turns_red_escalates_rises_and_is_classifi
     page.reload()
     table = page.locator("#notifications table.notifications")
     assert "bch@quangninh.example" in table.inner_text()
+    # Every party of the plan is told or flagged: those without a contact point are red rows
+    # of their own, on the incident page and under the incident on the desk.
+    state = _python(ungpho_env, QUERY.format(station=STATION))
+    assert state["unreachable"] and "bch@quangninh.example" in state["told"]
+    for address in state["told"]:
+        assert address in table.inner_text()
+    for party in state["unreachable"]:
+        row = page.locator(f"#notifications tr.notification-unreached[data-unreached={party}]")
+        assert "chưa báo: không có đầu mối liên lạc" in row.inner_text()
+    # The first screen says where the response stands: level 2, its deadlines counting down.
+    strip = page.locator("[data-strip=level]")
+    assert "2" in strip.inner_text() and strip.bounding_box()["y"] < 900
     page.screenshot(path=str(artefacts / "hai-ha-incident-1280.png"), full_page=True)
+    page.goto(f"{base}/duty/")
+    for party in state["unreachable"]:
+        assert page.locator(f"tr.notification-unreached[data-unreached$=' {party}']").count() == 1
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                 storage_state=context.storage_state())
     small = phone.new_page()
     small.goto(incident_url)
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
     small.screenshot(path=str(artefacts / "hai-ha-incident-390.png"), full_page=True)
 
     page.goto(f"{base}/map/")
     page.wait_for_selector("#map[data-ready=true]", timeout=20000)
     page.wait_for_selector("path.station", state="attached", timeout=20000)
+    names = page.locator(".archipelago-label")
+    expect(names).to_have_count(2)
+    assert {"Quần đảo Hoàng Sa (Việt Nam)", "Quần đảo Trường Sa (Việt Nam)"} == {
+        " ".join(text.split()) for text in names.all_inner_texts()}
     page.screenshot(path=str(artefacts / "hai-ha-map.png"))
     page.goto(f"{base}/public/")
     page.wait_for_load_state("networkidle")
+    expect(page.locator(".archipelago-label")).to_have_count(2)
     page.screenshot(path=str(artefacts / "hai-ha-public.png"), full_page=True)
     for name in ("desk-countdown", "desk-breached", "report", "incident-1280", "incident-390",
                  "map", "public"):
