@@ -28,7 +28,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, wait_until
-from tests.e2e.test_browser import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -143,16 +142,6 @@ def artefacts() -> Path:
     folder = Path(os.environ.get("UNGPHO_TEST_ARTEFACTS") or REPO / "var" / "test-artefacts")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@pytest.fixture
-def browser(browser_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_hai_ha_report_counts_down_turns_red_escalates_rises_and_is_classified(
