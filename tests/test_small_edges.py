@@ -36,6 +36,15 @@ def test_an_export_whose_reader_has_gone_ends_quietly(env, tmp_path):
     assert done.returncode == 141
 
 
+def test_an_export_from_a_database_never_migrated_says_to_migrate_without_a_traceback(
+        env, tmp_path):
+    env["UNGPHO_DATA_DIR"] = str(tmp_path / "data")
+    done = ungpho("stations", "export", env=env, check=False)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "ungpho migrate" in done.stderr
+
+
 @pytest.mark.parametrize("args", [
     ("rules", "classify", str(REPO / "src/ungpho/core/rules/examples/lost_ir192_quang_ninh.json")),
     ("rules", "show", "--instrument", "tt12_2023"),

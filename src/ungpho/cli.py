@@ -214,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from django.db import DatabaseError
+
     args = build_parser().parse_args(argv)
     # Names this process's PostgreSQL connections (pg_stat_activity, ungpho check).
     os.environ.setdefault("PGAPPNAME", f"ungpho {args.command}")
@@ -226,3 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         # with nothing more written to the closed pipe when Python flushes at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, what a shell reports for a command cut off by its reader
+    except DatabaseError:
+        # A command that met a database without its tables (never migrated, or migrated by
+        # an older version) says so with the fix, not with a traceback; any other error of
+        # the database is raised as it was.
+        _require_database(migrated=True)
+        raise
