@@ -90,7 +90,9 @@ class DeadLetterAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("field"), ordering="field")
     def field_shown(self, obj):
-        return printable_text(obj.field)
+        # The field's name in the input's own format (readings[3].time): code, not words.
+        return format_html('<code lang="zxx">{}</code>', printable_text(obj.field)) \
+            if obj.field else ""
 
     @admin.display(description=_("reason"))
     def reason_shown(self, obj):
