@@ -20,6 +20,7 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 
 #: A FIFO opened for reading blocks until a writer comes: O_NONBLOCK returns at once (a
 #: regular file ignores the flag).
@@ -142,3 +143,31 @@ def file_head(path: str, opener, limit: int) -> tuple[bytes | None, int, str | N
     finally:
         os.close(fd)
     return head, size, digest.hexdigest()
+
+
+#: A file this small is read whole while it is hashed, and kept for parsing.
+SMALL_FILE_BYTES = 64 * 1024
+
+
+def file_key(path: str, opener: Callable[[str], int]) -> tuple[str, int, str, bytes | None]:
+    """Name (whole), size, hash and — for a small file — its content, read once. The hash is the
+    SHA-256 of the file's name and content: the same readings re-sent under the same name are
+    the same file; another station's file with equal content is not."""
+    name = os.path.basename(path)
+    name_bytes = name.encode()  # UnicodeEncodeError: a name that is not UTF-8
+    fd = opener(path)  # a descriptor, not open(): its buffered file object costs twice
+    try:
+        content = os.read(fd, SMALL_FILE_BYTES + 1)
+        while len(content) <= SMALL_FILE_BYTES and (more := os.read(
+                fd, SMALL_FILE_BYTES + 1 - len(content))):  # a short read is not the end
+            content += more
+        digest = hashlib.sha256(name_bytes + b"\0" + content)
+        if len(content) <= SMALL_FILE_BYTES:
+            return name, len(content), digest.hexdigest(), content
+        size = len(content)
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return name, size, digest.hexdigest(), None

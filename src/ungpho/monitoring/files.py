@@ -37,8 +37,6 @@ from django.db import transaction
 
 from ungpho.core.formats.station_file import (
     LineRejection,
-    local_stamp_to_utc,
-    parse_file_name,
     parse_lines,
     read_station_file,
 )
@@ -47,10 +45,12 @@ from ungpho.faults.models import DeadLetter
 from ungpho.faults.services import deadletter_keep
 from ungpho.monitoring.file_open import (
     ERR_NAME,
+    SMALL_FILE_BYTES,
     Beneath,
     Outside,
     Unreadable,
     file_head,
+    file_key,
     open_following,
     unreadable_reason,
 )
@@ -64,13 +64,12 @@ from ungpho.monitoring.file_records import (
     records_insert,
     records_known,
 )
+from ungpho.monitoring.file_stations import Stations, file_station
 from ungpho.monitoring.models import Reading, Station
 from ungpho.monitoring.pipeline import FlushResult, Ingestor, Rejected
 
 log = logging.getLogger(__name__)
 
-ERR_NO_STATION = ("no station sends files as {prefix!r}: register its file prefix or a "
-                  "station with code {code!r}")
 @dataclass
 class FilesSummary:
     files: int = 0
@@ -117,32 +116,7 @@ def station_files(paths: Iterable[str | Path]) -> Iterator[str]:
 #: Files up to this size are read once, for their key and their lines, and held with their
 #: group; files up to READ_WHOLE_BYTES are read whole when their turn comes (parsing from
 #: memory is faster); larger ones stream, so memory stays bounded whatever the backlog.
-SMALL_FILE_BYTES = 64 * 1024
 READ_WHOLE_BYTES = 8 * 1024 * 1024
-
-
-def _keyed(path: str, opener: Callable[[str], int]) -> tuple[str, int, str, bytes | None]:
-    """Name (whole), size, hash and — for a small file — its content, read once. The hash is the
-    SHA-256 of the file's name and content: the same readings re-sent under the same name are
-    the same file; another station's file with equal content is not."""
-    name = os.path.basename(path)
-    name_bytes = name.encode()  # UnicodeEncodeError: a name that is not UTF-8
-    fd = opener(path)  # a descriptor, not open(): its buffered file object costs twice
-    try:
-        content = os.read(fd, SMALL_FILE_BYTES + 1)
-        while len(content) <= SMALL_FILE_BYTES and (more := os.read(
-                fd, SMALL_FILE_BYTES + 1 - len(content))):  # a short read is not the end
-            content += more
-        digest = hashlib.sha256(name_bytes + b"\0" + content)
-        if len(content) <= SMALL_FILE_BYTES:
-            return name, len(content), digest.hexdigest(), content
-        size = len(content)
-        while chunk := os.read(fd, 1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    finally:
-        os.close(fd)
-    return name, size, digest.hexdigest(), None
 
 
 @dataclass(slots=True)
@@ -163,21 +137,6 @@ class _Pending:
         record.byte_offset, record.line_no, record.stored, record.duplicates, \
             record.rejected, record.pk = self.before
         record.status, record.finished_at = ACTIVE, None  # a done file is never pending
-
-
-class _Stations:
-    """The registry read in one query: a backlog or a drop-folder pass names most stations,
-    and a query per station costs more than reading them all."""
-
-    def __init__(self):
-        stations = list(Station.objects.all())
-        self.by_prefix = {s.file_prefix: s for s in stations if s.file_prefix is not None}
-        self.by_code = {s.code.lower(): s for s in stations}
-        self.by_stem: dict[str, Station] = {}  # file-name stems seen (_file_station)
-
-    def find(self, province: str, facility: str, station: str) -> Station | None:
-        return self.by_prefix.get(f"{province}_{facility}_{station}") or self.by_code.get(
-            station.lower())
 
 
 #: Files looked up together: one query for their records, and a commit before each group
@@ -255,12 +214,12 @@ class _FilesRun:
     store, for the run that started it to set the file aside."""
 
     def __init__(self, chunk_rows: int, after_commit, *, door: str | None, opener,
-                 on_dead=None, stations: _Stations | None = None, alone: bool = False):
+                 on_dead=None, stations: Stations | None = None, alone: bool = False):
         self.chunk_rows = chunk_rows
         self.after_commit = after_commit
         self.door, self.open, self.on_dead, self.alone = door, opener, on_dead, alone
         self.summary = FilesSummary()
-        self.stations = stations or _Stations()
+        self.stations = stations or Stations()
         self.ingestor = Ingestor()
         # Files with lines in the pending transaction, by hash.
         self.pending: dict[str, _Pending] = {}
@@ -273,7 +232,7 @@ class _FilesRun:
         hashed = []
         for path in paths:
             try:
-                hashed.append((path, *_keyed(path, self.open)))
+                hashed.append((path, *file_key(path, self.open)))
             except (OSError, Unreadable, Outside, UnicodeEncodeError) as error:
                 self._unopened(path, error)
         self.take(hashed, on_file)
@@ -312,7 +271,7 @@ class _FilesRun:
             self.summary.duplicates += record.stored + record.duplicates
         else:
             try:
-                station, problem = _file_station(name, self.stations)
+                station, problem = file_station(name, self.stations)
                 if problem is not None:
                     record_reject_whole(record, problem)
                     self.summary.rejected.append(_rejection_row(path, problem))
@@ -476,7 +435,7 @@ class _FilesRun:
         """The line (and its field) the database refuses, found by halving the file's lines,
         each half tried in a transaction that is rolled back; (0, "file") when the file is
         not held in memory or no line fails on its own."""
-        station, _ = _file_station(name, self.stations)
+        station, _ = file_station(name, self.stations)
         if content is None or station is None:
             return 0, "file"
         lines = list(parse_lines(io.BytesIO(content)))
@@ -525,35 +484,6 @@ class _FilesRun:
             sha256=digest).pk
         if self.on_dead is not None:
             self.on_dead(path)
-
-
-#: ``_yyyyMMddHHmmss.txt``, the end of a station file's name after its stem.
-_NAME_END = len("yyyyMMddHHmmss.txt")
-
-
-def _file_station(base: str, stations: _Stations) -> tuple[Station | None, Rejected | None]:
-    # A stem (``<Province>_<Facility>_<Station>_``) parsed once before stands for the same
-    # station: only the time and extension of the name are new (see parse_file_name).
-    stem, end = base[:-_NAME_END], base[-_NAME_END:]
-    station = stations.by_stem.get(stem)
-    if station is not None and end[-4:].lower() == ".txt":
-        try:
-            local_stamp_to_utc(end[:-4])
-            return station, None
-        except ValueError:
-            pass  # the full parse names the fault
-    try:
-        name = parse_file_name(base)
-    except ValueError as error:
-        return None, Rejected(0, "file name", str(error), base)
-    station = stations.find(name.province, name.facility, name.station)
-    if station is None:
-        prefix = f"{name.province}_{name.facility}_{name.station}"
-        return None, Rejected(0, "file name", ERR_NO_STATION.format(
-            prefix=prefix, code=name.station), base)
-    if stem == f"{name.province}_{name.facility}_{name.station}_":
-        stations.by_stem[stem] = station
-    return station, None
 
 
 def _rejection_row(path: str, rejected: Rejected) -> dict:
