@@ -1,0 +1,1 @@
+"""The platform under every app: configuration, database and HTTP helpers, languages."""
