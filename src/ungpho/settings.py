@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ungpho import env
 from ungpho.core import validate
+from ungpho.core.vietnam_time import VIETNAM_ZONE_NAME
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env.data_dir()
@@ -124,7 +125,7 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "Asia/Ho_Chi_Minh"
+TIME_ZONE = VIETNAM_ZONE_NAME
 
 STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True

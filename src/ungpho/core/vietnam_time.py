@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
+#: The IANA name of the same zone, for Django's ``TIME_ZONE`` and PostgreSQL.
+VIETNAM_ZONE_NAME = "Asia/Ho_Chi_Minh"
+VIETNAM_UTC_OFFSET = dt.timedelta(hours=7)
+VIETNAM = dt.timezone(VIETNAM_UTC_OFFSET, "ICT")
 
 
 def vietnam_text(moment: dt.datetime, fmt: str = "%Y-%m-%d %H:%M (UTC+7)") -> str:

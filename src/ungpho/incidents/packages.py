@@ -14,13 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
 from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 
 from ungpho.alerts.plans import incident_notify
 from ungpho.audit.services import Actor
 from ungpho.core.response.packages import incident_kinds, package_fit
+from ungpho.core.yaml_strict import yaml_strict
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import (
     ActivationPackage,
@@ -120,7 +120,7 @@ def packages_seed(apps=None, path: Path = SEED) -> int:
     models = {name: registry.get_model("incidents", name) for name in (
         "ActivationPackage", "PackageTask", "PackageNotification", "PackageResource")}
     created = 0
-    for row in yaml.safe_load(path.read_text(encoding="utf-8"))["packages"]:
+    for row in yaml_strict(path.read_text(encoding="utf-8"))["packages"]:
         package, new = models["ActivationPackage"].objects.get_or_create(
             code=row["code"], defaults={
                 "name_vi": row["name"]["vi"], "name_en": row["name"]["en"], "kind": row["kind"],

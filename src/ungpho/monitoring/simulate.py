@@ -39,12 +39,12 @@ from ungpho.core.monitoring.simulate import (
     station_file_name,
     station_file_text,
 )
+from ungpho.core.vietnam_time import VIETNAM
 from ungpho.monitoring.models import Station
 
 DOORS = ("file", "http", "mqtt")
 READINGS_PATH = "/api/v1/readings"
 DEMO_PREFIX = "VN_DEMO"
-_VIETNAM = dt.timezone(dt.timedelta(hours=7))
 _HTTP_TIMEOUT_S = 30.0
 _MQTT_TIMEOUT_S = 30.0
 _MQTT_IN_FLIGHT = 200
@@ -97,7 +97,7 @@ def time_parse(text: str, name: str) -> dt.datetime:
     except ValueError:
         raise ValueError(f"{name}: {text!r} is not an ISO 8601 date-time, e.g. "
                          "2026-11-21T10:00+07:00") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=_VIETNAM)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM)
 
 
 def ramp_from_text(text: str) -> Ramp:
@@ -173,7 +173,7 @@ def _files_write(readings: Iterator[SimReading], stations: list[Station], out_di
     for (code, observed_at), group in itertools.groupby(
             readings, key=lambda r: (r.station, r.observed_at)):
         lines = list(group)
-        folder = out_dir / observed_at.astimezone(_VIETNAM).strftime("%Y/%m/%d")
+        folder = out_dir / observed_at.astimezone(VIETNAM).strftime("%Y/%m/%d")
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / station_file_name(prefixes[code], observed_at)
         partial = target.with_name(target.name + ".part")
@@ -198,7 +198,7 @@ def _batches(readings: Iterator[SimReading], batch_s: int, summary: SimulateSumm
         if current is None:
             current = open_[reading.station] = (window, [])
         current[1].append({"parameter": reading.symbol,
-                           "time": reading.observed_at.astimezone(_VIETNAM).isoformat(),
+                           "time": reading.observed_at.astimezone(VIETNAM).isoformat(),
                            "value": reading.value, "unit": reading.unit,
                            "status": reading.status})
         summary.readings += 1

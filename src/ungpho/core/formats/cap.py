@@ -34,7 +34,7 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
+from ungpho.core.yaml_strict import yaml_strict
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP_MIME = "application/cap+xml"
@@ -394,7 +394,7 @@ class CapLevelRow:
 def cap_levels_table() -> tuple[CapLevelRow, ...]:
     """The rows of ``data/cap_levels.yaml`` in file order, checked against CAP 1.2 §3.2.2."""
     where = "cap_levels.yaml"
-    data = yaml.safe_load((files(__package__) / "data" / where).read_text(encoding="utf-8"))
+    data = yaml_strict((files(__package__) / "data" / where).read_text(encoding="utf-8"))
     rows: list[CapLevelRow] = []
     for i, raw in enumerate(data["rows"]):
         try:

@@ -81,8 +81,8 @@ from operator import itemgetter
 from typing import BinaryIO, NamedTuple
 
 from ungpho.core.validate import Invalid, storable_text, time_checked
+from ungpho.core.vietnam_time import VIETNAM_UTC_OFFSET
 
-_VIETNAM_UTC_OFFSET = dt.timedelta(hours=7)
 _BOM = b"\xef\xbb\xbf"
 _MAX_LINE_BYTES = 4096
 _MAX_TEXT_CHARS = 500
@@ -146,7 +146,7 @@ def local_stamp_to_utc(stamp: str) -> dt.datetime:
     try:
         local = dt.datetime(int(stamp[0:4]), int(stamp[4:6]), int(stamp[6:8]),
                             int(stamp[8:10]), int(stamp[10:12]), int(stamp[12:14]), tzinfo=dt.UTC)
-        moment = local - _VIETNAM_UTC_OFFSET
+        moment = local - VIETNAM_UTC_OFFSET
     except (ValueError, OverflowError) as error:
         raise ValueError(f"{stamp!r} is not a valid date-time ({error})") from None
     try:

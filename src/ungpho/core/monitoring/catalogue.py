@@ -27,8 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ungpho.core.monitoring._yaml import where, yaml_read
 from ungpho.core.monitoring.units import unit_factor, unit_normalise
+from ungpho.core.yaml_strict import where, yaml_read
 
 __all__ = [
     "PARAMETERS_PATH", "STATION_TYPES", "STATION_TYPE_NAMES", "Catalogue", "ParameterSpec",

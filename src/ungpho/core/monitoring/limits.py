@@ -56,10 +56,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ungpho.core.monitoring._yaml import where, yaml_read
 from ungpho.core.monitoring.catalogue import Catalogue, catalogue
 from ungpho.core.monitoring.qc import DISQUALIFYING
 from ungpho.core.monitoring.units import unit_normalise
+from ungpho.core.yaml_strict import where, yaml_read
 
 QCVN05_PATH = Path(__file__).parent / "data" / "qcvn05_2023.yaml"
 AVERAGINGS = ("1h", "8h", "24h", "year")

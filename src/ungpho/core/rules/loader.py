@@ -21,6 +21,7 @@ from ungpho.core.rules.decision import NoInstrumentInForce, Text
 from ungpho.core.rules.facts import json_path
 from ungpho.core.rules.table_fields import TableFile
 from ungpho.core.rules.tables import TABLE_MODELS, InstrumentFile
+from ungpho.core.yaml_strict import yaml_strict
 
 RULES_DIR = Path(__file__).parent
 
@@ -31,25 +32,6 @@ class RulesDataError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("invalid rule files:\n  " + "\n  ".join(problems))
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping (PyYAML keeps the last)."""
-
-
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen[key] = loader.construct_object(value_node, deep=True)
-    return seen
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
 @dataclass(frozen=True)
@@ -82,7 +64,7 @@ class Instrument:
 
 def _read(path: Path, problems: list[str]) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+        return yaml_strict(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         problems.append(f"{path}: {error}".replace("\n", " "))
         return None

@@ -28,9 +28,8 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
-
 from ungpho.core.science.nuclides import nuclide_normalise
+from ungpho.core.yaml_strict import yaml_strict
 
 DATA_PACKAGE = "ungpho.core.science"
 DATA_FILE = ("data", "half_lives.yaml")
@@ -122,7 +121,7 @@ def _tables() -> dict[str, float]:
     resource = files(DATA_PACKAGE)
     for part in DATA_FILE:
         resource = resource.joinpath(part)
-    return _table_from_document(yaml.safe_load(resource.read_text(encoding="utf-8")))
+    return _table_from_document(yaml_strict(resource.read_text(encoding="utf-8")))
 
 
 def known_nuclides() -> tuple[str, ...]:

@@ -1,5 +1,7 @@
-"""Strict YAML reading for the monitoring data files: duplicate keys are errors, and every
-mapping remembers the line it starts on so that validation errors can name it.
+"""Strict YAML, the one way ungpho reads its data files (rules, catalogue, limits, decay
+data, CAP texts, activation packages): a key written twice in one mapping is an error (PyYAML
+would silently keep the last), and every mapping remembers the line it starts on so that a
+validation error can name it.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ class LineDict(dict[Any, Any]):
     line: int = 0
 
 
-class _StrictLoader(yaml.SafeLoader):
-    pass
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys and builds :class:`LineDict` mappings."""
 
 
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDict:
+def _mapping(loader: StrictLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
@@ -33,13 +36,18 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def yaml_strict(text: str) -> Any:
+    """The document in ``text``; a syntax error or a duplicate key raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=StrictLoader)  # noqa: S506 — StrictLoader is a SafeLoader
 
 
 def yaml_read(path: Path) -> Any:
     """Read ``path``; a syntax error or a duplicate key is a ValueError naming file and line."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+        return yaml_strict(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}" if mark is not None else "?"
