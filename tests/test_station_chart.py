@@ -114,7 +114,7 @@ def test_the_window_is_chosen_by_link_and_an_unknown_one_is_the_default(client, 
     for bad in ("1y", "<b>", "9" * 40, ""):
         assert client.get("/stations/HN-AIR-02/", {"window": bad}).context["chart"][
             "window"] == "24h"
-    # A NUL byte is refused before any view (ungpho.http_input).
+    # A NUL byte is refused before any view (ungpho.platform.http_input).
     assert client.get("/stations/HN-AIR-02/?window=%00").status_code == 400
 
 

@@ -49,8 +49,8 @@ DEADLETTER_MAX_BYTES = int(env.env_float("UNGPHO_DEADLETTER_MAX_BYTES", 1 << 20,
 AUDIT_KEY, AUDIT_KEY_FILE = env.audit_key(DATA_DIR / "audit_key")
 AUDIT_ANCHOR_FILE = env.path_or("UNGPHO_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors.jsonl")
 AUDIT_ANCHOR_S = env.env_float("UNGPHO_AUDIT_ANCHOR_S", 60.0, minimum=1.0)
-# What a request and a value may be (ungpho.http_input, ungpho.core.validate): the largest body
-# read (the API answers 413 over it), and the times accepted anywhere.
+# What a request and a value may be (ungpho.platform.http_input, ungpho.core.validate): the
+# largest body read (the API answers 413 over it), and the times accepted anywhere.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env.env_float("UNGPHO_MAX_BODY_BYTES", 2621440, minimum=1024))
 TIME_MIN, TIME_MAX = env.time_window(validate.DEFAULT_WINDOW.earliest,
                                      validate.DEFAULT_WINDOW.latest)
@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "ungpho.web.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ungpho.web.middleware.content_security_policy",
-    "ungpho.http_input.RequestGuardMiddleware",
+    "ungpho.platform.http_input.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ungpho.web.middleware.VietnameseFirstLocaleMiddleware",

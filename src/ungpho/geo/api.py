@@ -9,6 +9,7 @@ from ninja import Router, Status
 from ungpho.core.geo.provinces import DATA_FILE, DATA_PACKAGE
 from ungpho.core.validate import Latitude, Longitude
 from ungpho.geo.selectors import province_for_point, province_list
+from ungpho.platform.api_errors import errors_response
 
 router = Router(tags=["geo"])
 
@@ -18,7 +19,7 @@ def _boundaries_geojson() -> bytes:
     return files(DATA_PACKAGE).joinpath(*DATA_FILE).read_bytes()
 
 
-@router.get("/provinces", summary="34 tỉnh, thành phố / The 34 provincial units")
+@router.get("/geo/provinces", summary="34 tỉnh, thành phố / The 34 provincial units")
 def provinces(request: HttpRequest):
     """The provincial units in force since 2025-07-01 with their administrative centres."""
     return [
@@ -29,7 +30,8 @@ def provinces(request: HttpRequest):
     ]
 
 
-@router.get("/provinces/boundaries", summary="Ranh giới tỉnh (GeoJSON) / Province boundaries")
+@router.get("/geo/provinces/boundaries",
+            summary="Ranh giới tỉnh (GeoJSON) / Province boundaries")
 def province_boundaries(request: HttpRequest):
     """Simplified boundaries as GeoJSON (see the data's PROVENANCE.md: not legal boundaries)."""
     response = HttpResponse(_boundaries_geojson(), content_type="application/geo+json")
@@ -37,11 +39,11 @@ def province_boundaries(request: HttpRequest):
     return response
 
 
-@router.get("/province-at", summary="Tỉnh chứa một điểm / Province containing a point",
+@router.get("/geo/province-at", summary="Tỉnh chứa một điểm / Province containing a point",
             response={200: dict, 404: dict})
 def province_at_point(request: HttpRequest, lat: Latitude, lon: Longitude):
     province = province_for_point(lat_deg=lat, lon_deg=lon)
     if province is None:
-        return Status(404, {"errors": [{"field": "lat,lon", "message": "not inside any province"}]})
+        return errors_response(404, [("lat,lon", "not inside any province")])
     return Status(200, {"code": province.code, "name_vi": province.name_vi,
                         "name_en": province.name_en})

@@ -98,7 +98,7 @@ def tracker_retry(letter: DeadLetter) -> str:
 
 
 def doors_register() -> None:
-    from ungpho.monitoring.api import http_letter_retry
+    from ungpho.monitoring.api.ingest import http_letter_retry
     from ungpho.monitoring.mqtt_messages import mqtt_letter_retry
 
     door_register(DeadLetter.Door.FILE, station_file_retry)

@@ -31,7 +31,7 @@ REFERENCE = re.compile(r"(UP|SC)-(\d{4})-(\d{1,9})", re.IGNORECASE)
 
 def query_cleaned(raw: str | None) -> str:
     """What was typed, without control characters (a tab, a newline; a NUL is refused before
-    any view by ``ungpho.http_input``), trimmed and cut to MAX_QUERY_CHARS."""
+    any view by ``ungpho.platform.http_input``), trimmed and cut to MAX_QUERY_CHARS."""
     text = "".join(c for c in (raw or "") if unicodedata.category(c)[0] != "C")
     return text.strip()[:MAX_QUERY_CHARS]
 

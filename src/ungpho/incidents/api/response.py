@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from ungpho.core.validate import POSITIVE_INTEGER, Int, Moment, Text
-from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.models import ActivationPackage, IncidentTask, SituationReport
 from ungpho.incidents.packages import package_apply
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.selectors import incidents_open, tasks_marked
 from ungpho.incidents.tasks import task_create, task_update
-from ungpho.monitoring.api_reads import AUTH
+from ungpho.platform.api_auth import AUTH
+from ungpho.platform.api_errors import errors_response
 
 router = Router(tags=["incident response"])
 _ANSWERS = {200: dict, 201: dict, 409: dict, 422: dict}

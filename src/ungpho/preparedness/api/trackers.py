@@ -9,7 +9,8 @@ from ungpho.core.validate import Invalid, json_loads
 from ungpho.faults.doors import database_at_fault
 from ungpho.faults.models import DeadLetter
 from ungpho.faults.services import deadletter_keep
-from ungpho.monitoring.api import bearer_token
+from ungpho.platform.api_auth import bearer_token
+from ungpho.platform.api_errors import errors_response
 from ungpho.preparedness.tracker_letters import HTTP_SOURCE
 from ungpho.preparedness.trackers import positions_ingest, source_by_tracker_token
 
@@ -30,15 +31,14 @@ def positions_post(request: HttpRequest):
     """
     source = source_by_tracker_token(bearer_token(request))
     if source is None:
-        return Status(401, {"errors": [{"field": "Authorization", "message":
-                                        "send the tracker's token as 'Authorization: Bearer "
-                                        "<token>'"}]})
+        return errors_response(401, [("Authorization", "send the tracker's token as "
+                                                       "'Authorization: Bearer <token>'")])
     try:
         body = json_loads(request.body)
     except Invalid as error:  # kept, as the readings door keeps a station's (token valid)
         deadletter_keep(door=DeadLetter.Door.TRACKER, source=HTTP_SOURCE.format(
             serial=source.serial), payload=request.body, reason=error.message, field=error.field)
-        return Status(400, {"errors": [{"field": error.field, "message": error.message}]})
+        return errors_response(400, [(error.field, error.message)])
     try:
         result = positions_ingest(source=source, body=body, via="http")
     except Exception as error:
@@ -47,9 +47,9 @@ def positions_post(request: HttpRequest):
         letter = deadletter_keep(door=DeadLetter.Door.TRACKER, payload=request.body,
                                  source=HTTP_SOURCE.format(serial=source.serial),
                                  reason=f"cannot be stored: {error}", field="positions")
-        return Status(422, {"errors": [{"field": "positions", "message": (
+        return errors_response(422, [("positions", (
             f"the batch cannot be stored ({error}); it is kept as dead letter #{letter.pk} "
-            "for the administrator")}]})
+            "for the administrator"))])
     status = 201 if result.stored and not result.rejected else 207 if result.stored else \
         422 if result.rejected else 200
     return Status(status, result.as_dict())

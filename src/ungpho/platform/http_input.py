@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ungpho.core.validate import Message, gettext_noop, storable_text, text_problem
+from ungpho.platform.api_errors import errors_json
 
 API_PREFIX = "/api/"
 _WITH_BODY = {"POST", "PUT", "PATCH"}
@@ -29,12 +30,6 @@ ERR_TOO_LARGE = gettext_noop("the body is larger than the limit of %(limit)s byt
 #: How a page names where the character was (the API names the field alone).
 PLACES = {"path": gettext_noop("the address"), "query": gettext_noop("query parameter"),
           "form": gettext_noop("form field"), "cookie": gettext_noop("cookie")}
-
-
-def errors_json(status: int, problems: list[tuple[str, str]]) -> JsonResponse:
-    """The API's refusal: ``{"errors": [{"field", "message"}]}``."""
-    return JsonResponse({"errors": [{"field": f, "message": m} for f, m in problems]},
-                        status=status)
 
 
 def too_large_json() -> JsonResponse:

@@ -14,7 +14,6 @@ from ninja import Router, Schema, Status
 
 from ungpho.core.rules.facts import FactsError
 from ungpho.core.validate import BIGINT, SMALLINT, Int, Text
-from ungpho.incidents.api_errors import errors_response
 from ungpho.incidents.models import Incident
 from ungpho.incidents.response import (
     IncidentError,
@@ -24,7 +23,8 @@ from ungpho.incidents.response import (
 )
 from ungpho.incidents.roles import role_appoint, roles_current
 from ungpho.incidents.selectors import incident_list_open, incidents_open, incidents_visible
-from ungpho.monitoring.api_reads import AUTH
+from ungpho.platform.api_auth import AUTH
+from ungpho.platform.api_errors import errors_response
 
 router = Router(tags=["incidents"])
 _ANSWERS = {200: dict, 201: dict, 404: dict, 422: dict}

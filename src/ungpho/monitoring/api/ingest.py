@@ -17,6 +17,7 @@ from ungpho.faults.services import deadletter_keep
 from ungpho.monitoring.models import Reading, Station
 from ungpho.monitoring.selectors import station_by_token
 from ungpho.monitoring.services import lines_ingest, readings_ingest
+from ungpho.platform.api_auth import bearer_token
 
 router = Router(tags=["monitoring"])
 
@@ -27,12 +28,9 @@ ERR_STATION_MISMATCH = "the token belongs to station {own!r}, not {code!r}"
 
 
 def _error(status: int, field: str, message: str):
+    """The API's refusal as a batch rejection: ``platform.api_errors``' shape with the
+    rejection's ``index`` (null: the whole batch), as the readings door has always answered."""
     return Status(status, {"errors": [Rejection(field, message).as_dict()]})
-
-
-def bearer_token(request: HttpRequest) -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 @router.post("/readings", summary="Gửi số liệu quan trắc / Post station readings", response={

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ungpho.accounts.selectors import scoped
 from ungpho.alerts.selectors import incident_notifications
 from ungpho.incidents.models import Incident
-from ungpho.monitoring.api_reads import AUTH
+from ungpho.platform.api_auth import AUTH
 
 router = Router(tags=["notifications"])
 

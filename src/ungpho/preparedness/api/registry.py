@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Router
 from ninja.errors import HttpError
 
-from ungpho.monitoring.api_reads import AUTH
+from ungpho.platform.api_auth import AUTH
 from ungpho.preparedness.models import Facility
 from ungpho.preparedness.selectors import (
     category_v_list,

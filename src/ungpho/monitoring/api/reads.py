@@ -8,12 +8,10 @@ import csv
 import datetime as dt
 
 import numpy as np
-from django.contrib.auth import authenticate
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.security import HttpBasicAuth, django_auth
 
 from ungpho.core.monitoring.qc import flag_labels
 from ungpho.core.monitoring.state import VERIFYING, VERIFYING_NAMES, public_state
@@ -28,18 +26,9 @@ from ungpho.monitoring.selectors import (
     series_values,
     station_list,
 )
+from ungpho.platform.api_auth import AUTH
 
 router = Router(tags=["monitoring"])
-
-
-class _Basic(HttpBasicAuth):
-    def authenticate(self, request, username, password):
-        return authenticate(request, username=username, password=password)
-
-
-# HTTP Basic first: a script's POST carries no CSRF token, and the session check would refuse
-# it before Basic were tried.
-AUTH = [_Basic(), django_auth]
 #: Longest series one request may ask for.
 MAX_SPAN = dt.timedelta(days=400)
 
