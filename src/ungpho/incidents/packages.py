@@ -18,7 +18,6 @@ import yaml
 from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 
-from ungpho.alerts.plans import incident_notify
 from ungpho.audit.services import Actor
 from ungpho.core.response.packages import incident_kinds, package_fit
 from ungpho.incidents.log import log_add
@@ -29,6 +28,7 @@ from ungpho.incidents.models import (
     IncidentTask,
     PackageApplication,
 )
+from ungpho.incidents.notification.plans import incident_notify
 from ungpho.incidents.response import ERR_CLOSED, IncidentError
 from ungpho.incidents.roles import roles_current
 from ungpho.incidents.tasks import task_create
