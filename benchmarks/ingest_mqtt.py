@@ -83,7 +83,7 @@ def _tokens(stations) -> dict[str, str]:
     """A token for each station, stored hashed as ``station_token_issue`` does (in one
     statement per station, without its audit entry: setup, not measured)."""
     from ungpho.monitoring.models import Station
-    from ungpho.monitoring.tokens import token_digest, token_new
+    from ungpho.platform.machine_tokens import token_digest, token_new
 
     tokens = {s.code: token_new() for s in stations}
     for station in stations:

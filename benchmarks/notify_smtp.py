@@ -6,10 +6,11 @@
 Fills a throw-away database (SQLite in a temporary UNGPHO_DATA_DIR, or ``ungpho_bench_*``
 created on the ``--postgres`` server and dropped after) with ``--messages`` contact points of
 the provincial command board, each with its own e-mail address, opens an incident and
-classifies it: the notification plan (``alerts.plans.incident_notify``) queues one e-mail per
-contact point. Then the worker's outbox pass (``alerts.services.outbox_send_due``, 100 rows a
-pass, one SMTP connection per pass) runs until every message is accepted by a real SMTP server
-(aiosmtpd, in a process of its own as a local mail server would be) on a local port. Prints
+classifies it: the notification plan (``incidents.notification.plans.incident_notify``)
+queues one e-mail per contact point. Then the worker's outbox pass
+(``alerts.services.outbox_send_due``, 100 rows a pass, one SMTP connection per pass) runs until
+every message is accepted by a real SMTP server (aiosmtpd, in a process of its own as a local
+mail server would be) on a local port. Prints
 the time to queue, the time to deliver, messages/s, and the delivery time against the issue's
 target (1,000 e-mails ≤ 30 s). With ``--connection-per-message`` each message opens its own
 connection (the outbox before this benchmark), for comparison. Asserts nothing.

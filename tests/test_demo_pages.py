@@ -297,10 +297,13 @@ def _names_in_data() -> list[str]:
     from ungpho.alerts.models import Contact, Notification, PlanRule, PublicMessage
     from ungpho.faults.models import DeadLetter
     from ungpho.geo.models import Province
-    from ungpho.incidents.closure_models import ClosureDecision, FinalReport
-    from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentReport
-    from ungpho.incidents.workflow_models import (
+    from ungpho.incidents.models import (
         ActivationPackage,
+        ClosureDecision,
+        FinalReport,
+        Incident,
+        IncidentLogEntry,
+        IncidentReport,
         IncidentTask,
         PhaseChange,
         SituationReport,

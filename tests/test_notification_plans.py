@@ -18,10 +18,10 @@ from tests.conftest import free_port, incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.channels import Mailer, channel_send
-from ungpho.alerts.escalation import notifications_escalate
 from ungpho.alerts.models import Contact, Notification
 from ungpho.alerts.services import outbox_claim_next, outbox_send_due
 from ungpho.core.rules.loader import RULES_DIR
+from ungpho.incidents.notification.escalation import notifications_escalate
 from ungpho.incidents.response import incident_classify
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,11 @@ from tests.conftest import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import Contact, Notification
-from ungpho.alerts.plan_gaps import incidents_unreached, plan_gaps
+from ungpho.alerts.plan_gaps import plan_gaps
 from ungpho.checks import check_notification_plan
 from ungpho.core.rules.loader import RULES_DIR
 from ungpho.geo.models import Province
+from ungpho.incidents.notification.unreached import incidents_unreached
 from ungpho.incidents.response import incident_classify
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +129,8 @@ def test_the_demo_directory_reaches_every_party_its_plan_names(client):
 
 def test_a_party_told_before_its_contact_point_was_deactivated_is_not_shown_as_not_told(
         classified, duty_officer):
-    from ungpho.alerts.plans import incident_notify
     from ungpho.incidents.models import Incident
+    from ungpho.incidents.notification.plans import incident_notify
 
     incident = Incident.objects.get(pk=classified.pk)  # as classified
     Contact.objects.create(party="police_113", province_id="01", name="Công an TP Hà Nội",

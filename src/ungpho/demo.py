@@ -32,7 +32,7 @@ from ungpho.monitoring.services import (
     station_upsert,
     threshold_set,
 )
-from ungpho.monitoring.tokens import token_digest
+from ungpho.platform.machine_tokens import token_digest
 from ungpho.preparedness.demo_data import registry_demo_load
 
 DEMO = Actor("system", "demo")

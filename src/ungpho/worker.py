@@ -18,11 +18,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from ungpho.alerts.escalation import notifications_escalate
 from ungpho.alerts.services import outbox_send_due
 from ungpho.audit.anchoring import audit_anchor
 from ungpho.faults.services import step_failed, step_recovered
 from ungpho.incidents.deadlines import deadlines_process
+from ungpho.incidents.notification.escalation import notifications_escalate
 from ungpho.incidents.report_deadlines import report_deadlines_process
 from ungpho.monitoring.drop_folder import drop_folder_pass
 from ungpho.monitoring.national import national_limits_check

@@ -22,7 +22,6 @@ from django.db import IntegrityError, connection, transaction
 from tests.conftest import REPO, incident_from_call, ungpho
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
-from ungpho.alerts.escalation import notification_acknowledge
 from ungpho.alerts.models import Notification
 from ungpho.alerts.public_messages import (
     message_approve,
@@ -44,6 +43,7 @@ from ungpho.incidents.models import (
     PhaseChange,
     SituationReport,
 )
+from ungpho.incidents.notification.escalation import notification_acknowledge
 from ungpho.incidents.phases import phase_advance
 from ungpho.incidents.response import incident_classify, incident_note
 from ungpho.incidents.roles import role_appoint

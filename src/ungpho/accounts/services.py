@@ -9,7 +9,6 @@ from ungpho.accounts.models import Scope
 from ungpho.accounts.roles import Role
 from ungpho.audit.services import audit_record
 from ungpho.geo.models import Province
-from ungpho.preparedness.models import Facility
 
 ERR_PROVINCE_REQUIRED = "province: a provincial command account needs a province code"
 ERR_FACILITY_REQUIRED = "facilities: a facility operator account needs at least one facility"
@@ -42,8 +41,11 @@ def user_upsert(*, username: str, password: str | None, role: Role, email: str =
         if province is None:
             raise ValidationError(ERR_UNKNOWN_PROVINCE.format(code=province_code))
     facilities = []
+    # The facility model through the scope's relation: the registry (preparedness) is an
+    # app above accounts.
+    facility_model = Scope._meta.get_field("facilities").related_model
     for code in facility_codes:
-        facility = Facility.objects.filter(code=code).first()
+        facility = facility_model.objects.filter(code=code).first()
         if facility is None:
             raise ValidationError(ERR_UNKNOWN_FACILITY.format(code=code))
         facilities.append(facility)

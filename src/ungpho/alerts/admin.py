@@ -1,9 +1,10 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+"""Admin of the outbox, the contact points and the public messages; the notification plan's
+rules are in ``incidents.admin.plans`` (they speak of incidents' scopes)."""
 
-from ungpho.alerts.models import Channel, Contact, Notification, PlanRule, PublicMessage
-from ungpho.incidents.admin import ReadOnly
-from ungpho.incidents.models import Incident
+from django.contrib import admin
+
+from ungpho.alerts.models import Contact, Notification, PublicMessage
+from ungpho.audit.admin import ReadOnly
 
 
 @admin.register(Notification)
@@ -25,24 +26,6 @@ class ContactAdmin(admin.ModelAdmin):
                     "active"]
     list_filter = ["party", "active", "province"]
     search_fields = ["name", "email", "phone"]
-
-
-@admin.register(PlanRule)
-class PlanRuleAdmin(admin.ModelAdmin):
-    list_display = ["order", "party", "channel_names", "scope_names", "min_alarm_level",
-                    "hazard_categories", "transboundary_only", "citation", "active"]
-    list_editable = ["active"]
-    list_filter = ["party", "active"]
-
-    @admin.display(description=_("channels"))
-    def channel_names(self, rule: PlanRule) -> str:
-        return ", ".join(str(Channel(c).label) if c in Channel.values else c
-                         for c in rule.channels)
-
-    @admin.display(description=_("response scopes"))
-    def scope_names(self, rule: PlanRule) -> str:
-        return ", ".join(str(Incident.Scope(s).label) if s in Incident.Scope.values else s
-                         for s in rule.scopes) or "—"
 
 
 @admin.register(PublicMessage)

@@ -1,6 +1,6 @@
 """The outbox's channels, all on premises: e-mail (SMTP, one connection per worker pass),
 SMS through a configurable HTTP gateway, signed webhooks. In-app messages need no transport:
-they are delivered when queued (``ungpho.alerts.plans``).
+they are delivered when queued (``ungpho.incidents.notification.plans``).
 
 Every HTTP request carries ``Idempotency-Key`` (stable per outbox row), so a receiver that
 remembers the keys it has seen gets each message once even when a worker died between the

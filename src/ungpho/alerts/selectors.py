@@ -4,8 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from ungpho.accounts.roles import Role
-from ungpho.alerts.models import Notification, PublicMessage
-from ungpho.incidents.models import Incident, IncidentReport
+from ungpho.alerts.models import Notification
 
 
 def on_duty(province_id: str) -> Q:
@@ -18,16 +17,6 @@ def emails_of(who: Q) -> list[str]:
     """The e-mail addresses of the active users ``who`` selects, sorted, once each."""
     users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
-
-
-def incident_recipients(incident: IncidentReport) -> list[str]:
-    """E-mail addresses to tell of a new report: every national duty officer, the command
-    board of its province and the operators of its facility (QĐ 1251 Điều 1.I: the locality
-    reports at once and notifies NACCET)."""
-    who = on_duty(incident.province_id)
-    if incident.facility_id:
-        who |= Q(groups__name=Role.FACILITY_OPERATOR, scope__facilities=incident.facility_id)
-    return emails_of(who)
 
 
 def notification_problems():
@@ -50,14 +39,3 @@ def inbox_of(user):
 def inbox_unacknowledged(user) -> int:
     return Notification.objects.filter(user=user, channel="inapp",
                                        acknowledged_at=None).count()
-
-
-def stations_confirmed() -> set[int]:
-    """Stations whose exceedance an officer has confirmed: an open report of theirs belongs
-    to an open incident that is classified or has a public message in force."""
-    return set(IncidentReport.objects.filter(
-        station__isnull=False, status=IncidentReport.Status.OPEN,
-        incident__status=Incident.Status.OPEN).filter(
-        Q(incident__classified_at__isnull=False)
-        | Q(incident__public_messages__status=PublicMessage.Status.RELEASED)).values_list(
-        "station_id", flat=True))

@@ -19,34 +19,19 @@ import logging
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from ungpho.alerts.channels import Mailer, channel_send
 from ungpho.alerts.models import Channel, Notification
-from ungpho.alerts.selectors import incident_recipients
+from ungpho.alerts.signals import notification_sent
 from ungpho.audit.services import audit_record
 from ungpho.core.formats.cap import EXERCISE_BOTH as EXERCISE_MARK
-from ungpho.core.rules.notify_plan import DEADLINE_PARTIES
-from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.selectors import incident_title
 
 log = logging.getLogger(__name__)
-#: Parties whose delivery can meet a "notify" deadline (TT 12/2023 Phụ lục VI).
-NOTIFY_DEADLINE_PARTIES = frozenset().union(*DEADLINE_PARTIES.values())
 
 
 def retry_delay_s(attempts: int) -> float:
     """Back-off after a failed attempt: 30 s, 1 min, 2 min … capped at 30 min."""
     return min(30.0 * 2 ** max(attempts - 1, 0), 1800.0)
-
-
-def _render_incident(incident: IncidentReport, template: str) -> str:
-    with translation.override("vi"):
-        vi = render_to_string(template, {"incident": incident, "title": incident_title(incident)})
-    with translation.override("en"):
-        en = render_to_string(template, {"incident": incident, "title": incident_title(incident)})
-    return f"{vi.strip()}\n\n---- English ----\n\n{en.strip()}\n"
 
 
 def exercise_marked(subject: str, body: str) -> tuple[str, str]:
@@ -60,13 +45,14 @@ def exercise_marked(subject: str, body: str) -> tuple[str, str]:
 
 
 def notification_enqueue(*, recipient: str, subject: str, body: str, dedupe_key: str,
-                         now: dt.datetime, report: IncidentReport | None = None,
-                         channel: str = Channel.EMAIL, **fields) -> bool:
+                         now: dt.datetime, report=None, channel: str = Channel.EMAIL,
+                         **fields) -> bool:
     """Queue one message unless its ``dedupe_key`` was queued before; True if new. Runs in the
     caller's transaction, so the message exists exactly when the event that caused it does.
-    ``fields``: further columns of :class:`Notification` (incident, party, contact, user,
-    citation, ack_required, reminder_of, and status/sent_at for in-app messages). A message
-    about an exercise says so in its subject and at the head of its body."""
+    ``report``: the incident report the message is about, if any; ``fields``: further columns
+    of :class:`Notification` (incident, party, contact, user, citation, ack_required,
+    reminder_of, and status/sent_at for in-app messages). A message about an exercise says so
+    in its subject and at the head of its body."""
     incident = fields.get("incident") or (report.incident if report is not None else None)
     if incident is not None and incident.exercise:
         subject, body = exercise_marked(subject, body)
@@ -75,41 +61,6 @@ def notification_enqueue(*, recipient: str, subject: str, body: str, dedupe_key:
             "recipient": recipient, "subject": subject[:250], "body": body, "channel": channel,
             "report": report, "created_at": now, "due_at": now, **fields})
     return new
-
-
-def notifications_enqueue_for_incident(*, incident_id: int) -> int:
-    """Queue one e-mail per recipient of a newly opened report; returns how many were new.
-
-    Vietnamese first, English below (the message is public-service text, DESIGN.md).
-    """
-    incident = IncidentReport.objects.select_related("station", "parameter", "province").get(
-        pk=incident_id)
-    now = dt.datetime.now(dt.UTC)
-    with translation.override("vi"):
-        subject = f"[ungpho] {incident.code}: {incident_title(incident)}"
-    body = _render_incident(incident, "alerts/incident_opened.txt")
-    created = 0
-    for recipient in incident_recipients(incident):
-        created += notification_enqueue(
-            recipient=recipient, subject=subject, body=body, report=incident, now=now,
-            dedupe_key=f"incident:{incident.pk}:opened:{recipient}")
-    return created
-
-
-def notifications_enqueue_for_level(*, report: IncidentReport, now: dt.datetime) -> int:
-    """Tell the people a new report tells that its readings now confirm a higher alarm band
-    (``report.decision["level"]``): once per band, whatever readings repeat it; with the
-    incident when one holds the report. Returns how many were new."""
-    level = report.decision["level"]
-    with translation.override("vi"):
-        subject = (f"[ungpho] {report.code}: cấp báo động {level} / alarm level {level} — "
-                   f"{incident_title(report)}")
-    body = _render_incident(report, "alerts/report_level_raised.txt")
-    return sum(notification_enqueue(
-        recipient=recipient, subject=subject, body=body, report=report, now=now,
-        incident_id=report.incident_id,
-        dedupe_key=f"report:{report.pk}:level:{level}:{recipient}")
-        for recipient in incident_recipients(report))
 
 
 def outbox_claim_next(*, worker_id: str, now: dt.datetime | None = None) -> Notification | None:
@@ -153,8 +104,6 @@ def outbox_deliver(notification: Notification, *, worker_id: str,
 
 @transaction.atomic
 def _outbox_sent(notification: Notification, *, worker_id: str) -> None:
-    from ungpho.alerts.plans import notify_deadlines_check
-
     now = dt.datetime.now(dt.UTC)
     if not Notification.objects.filter(pk=notification.pk, claimed_by=worker_id).update(
             status=Notification.Status.SENT, sent_at=now, last_error=""):
@@ -162,8 +111,9 @@ def _outbox_sent(notification: Notification, *, worker_id: str) -> None:
     audit_record(by=None, action="notification.sent", obj=notification,
                  after={"recipient": notification.recipient, "sent_at": now.isoformat(),
                         "attempts": notification.attempts, "worker": worker_id})
-    if notification.incident_id and notification.party in NOTIFY_DEADLINE_PARTIES:
-        notify_deadlines_check(incident_id=notification.incident_id, at=now)
+    # In this transaction, so the delivery and what it settles (an incident's "notify"
+    # deadline: incidents.receivers) are recorded together.
+    notification_sent.send(sender=Notification, notification=notification, at=now)
 
 
 @transaction.atomic

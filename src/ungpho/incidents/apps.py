@@ -11,8 +11,10 @@ class IncidentsConfig(AppConfig):
         from ungpho.audit.registry import audited_register
         from ungpho.db_times import readable_times_register
         from ungpho.incidents import models
+        from ungpho.incidents.receivers import receivers_connect
 
         connection_created.connect(readable_times_register)
+        receivers_connect()
 
         # Every write records the row's image; `ungpho audit verify` checks the log always,
         # the others with --deep (docs/audit.md).

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from ungpho.accounts.roles import Role
 from ungpho.alerts.selectors import emails_of, on_duty
+from ungpho.alerts.services import notification_enqueue
 from ungpho.audit.services import Actor
 from ungpho.core.rules.classify import decision_date
 from ungpho.core.rules.deadlines import legal_deadlines
@@ -182,8 +183,6 @@ def _breach(pk: int) -> int:
 
 @transaction.atomic
 def _escalate(pk: int, step: int, now: dt.datetime) -> int:
-    from ungpho.alerts.services import notification_enqueue
-
     deadline = Deadline.objects.select_related("incident").get(pk=pk)
     plan = deadline.escalation
     if not Deadline.objects.filter(pk=pk, next_step=step, acknowledged_at=None).update(

@@ -17,7 +17,6 @@ from pathlib import Path
 from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 
-from ungpho.alerts.plans import incident_notify
 from ungpho.audit.services import Actor
 from ungpho.core.response.packages import incident_kinds, package_fit
 from ungpho.core.yaml_strict import yaml_strict
@@ -29,6 +28,7 @@ from ungpho.incidents.models import (
     IncidentTask,
     PackageApplication,
 )
+from ungpho.incidents.notification.plans import incident_notify
 from ungpho.incidents.response import ERR_CLOSED, IncidentError
 from ungpho.incidents.roles import roles_current
 from ungpho.incidents.tasks import task_create

@@ -12,7 +12,6 @@ from django.db import transaction
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.selectors import scoped, user_role
-from ungpho.alerts.services import notifications_enqueue_for_incident
 from ungpho.audit.services import Actor, audit_record, snapshot
 from ungpho.core.geo.provinces import province_at
 from ungpho.core.rules.classify import incident_classify as rules_classify
@@ -23,6 +22,7 @@ from ungpho.core.rules.loader import Instrument, rules_in_force
 from ungpho.core.rules.reception import ReceptionError, reception_facts, reception_parse
 from ungpho.geo.models import Province
 from ungpho.incidents.models import IncidentReport
+from ungpho.incidents.notification.reports import notifications_enqueue_for_incident
 from ungpho.incidents.report_deadlines import report_deadline_start
 from ungpho.incidents.response import IncidentError
 from ungpho.preparedness.category import facility_facts, source_activity_bq

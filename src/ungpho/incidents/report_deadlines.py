@@ -15,6 +15,7 @@ import logging
 from django.db import transaction
 from django.utils import translation
 
+from ungpho.alerts.services import notification_enqueue
 from ungpho.audit.services import audit_record
 from ungpho.core.vietnam_time import vietnam_text
 from ungpho.incidents.deadlines import (
@@ -142,8 +143,6 @@ def _message(report: IncidentReport, clock: ReportDeadline, breached: bool) -> t
 
 @transaction.atomic
 def _escalate(pk: int, step: int, now: dt.datetime) -> int:
-    from ungpho.alerts.services import notification_enqueue
-
     clock = ReportDeadline.objects.select_related("report", "report__station",
                                                   "report__parameter").get(pk=pk)
     plan = clock.escalation

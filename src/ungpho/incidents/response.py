@@ -14,7 +14,6 @@ import datetime as dt
 from django.db import transaction
 from django.utils import translation
 
-from ungpho.alerts.plans import incident_notify
 from ungpho.audit.services import Actor, audit_image
 from ungpho.core.rules.classify import incident_classify as rules_classify
 from ungpho.core.rules.confirm import confirmed_problems
@@ -25,8 +24,10 @@ from ungpho.core.validate import gettext_noop, text_problem
 from ungpho.incidents.deadlines import deadline_meet, deadlines_set
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Classification, Incident, IncidentLogEntry, IncidentReport
+from ungpho.incidents.notification.plans import incident_notify
 from ungpho.incidents.report_deadlines import report_deadline_hand_over
 from ungpho.incidents.selectors import incident_title
+from ungpho.preparedness.services import LOST, source_status_set
 
 ERR_LINKED = "report {report} is already linked to {incident}"
 ERR_CLOSED = "incident {incident} is closed"
@@ -178,8 +179,6 @@ def incident_classify(*, incident: Incident, facts: dict, by, confirmed: dict | 
 def _source_follows(incident: Incident, facts: IncidentFacts, *, by, at: dt.datetime) -> None:
     """A classification saying the incident's source is lost or stolen records it so in the
     registry (until it is reported found), once; logged in the incident."""
-    from ungpho.preparedness.services import LOST, source_status_set
-
     status = source_status_classified(facts)
     source = incident.radioactive_source
     if status is None or source is None or source.status in LOST:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ungpho.accounts.selectors import scoped
+from ungpho.alerts.models import PublicMessage
 from ungpho.audit.selectors import images_last
 from ungpho.audit.services import image_of
 from ungpho.core.geo.distance import great_circle_distance_m
@@ -187,3 +188,14 @@ def incident_filter(queryset, *, status: str = "", province: str = "",
     if exercise in ("yes", "no"):
         queryset = queryset.filter(exercise=exercise == "yes")
     return queryset
+
+
+def stations_confirmed() -> set[int]:
+    """Stations whose exceedance an officer has confirmed: an open report of theirs belongs
+    to an open incident that is classified or has a public message in force."""
+    return set(IncidentReport.objects.filter(
+        station__isnull=False, status=IncidentReport.Status.OPEN,
+        incident__status=Incident.Status.OPEN).filter(
+        Q(incident__classified_at__isnull=False)
+        | Q(incident__public_messages__status=PublicMessage.Status.RELEASED)).values_list(
+        "station_id", flat=True))

@@ -3,15 +3,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
-from ungpho.alerts.services import (
+from ungpho.audit.services import audit_record, snapshot
+from ungpho.incidents.log import log_add
+from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentReport
+from ungpho.incidents.notification.reports import (
     notifications_enqueue_for_incident,
     notifications_enqueue_for_level,
 )
-from ungpho.audit.services import audit_record, snapshot
-from ungpho.incidents.log import log_add
-from ungpho.incidents.models import IncidentLogEntry, IncidentReport
 from ungpho.incidents.report_deadlines import report_deadline_start
+from ungpho.preparedness.models import RadioactiveSource
 
 #: How many of the latest exceeding readings a report keeps as evidence.
 EVIDENCE_KEEP = 50
@@ -85,3 +87,51 @@ def incident_raise_from_exceedance(*, station_id: int, parameter_id: int, provin
                          f"{decision['level']} ({value:g}, limit {decision['limit']:g})",
                     data={"report": report.pk, "level": decision["level"]})
     return report, False
+
+
+def report_raise_from_source(*, source: RadioactiveSource, kind: str, decision: dict,
+                             at: dt.datetime, lat: float, lon: float, province_code: str,
+                             by=None) -> IncidentReport:
+    """Open the source's report on the duty desk, with its notifications, or add to the one
+    open (a lost source later tracked astray is one event); in the caller's transaction.
+    ``kind``: IncidentReport.Source ("source" or "tracker"); ``decision``: the source's facts
+    and the criterion, as ``preparedness.services.source_report_raise`` states them."""
+    open_reports = IncidentReport.objects.select_for_update().filter(
+        radioactive_source=source, status=IncidentReport.Status.OPEN).exclude(
+        source=IncidentReport.Source.CALL)
+    report = open_reports.first()
+    if report is None:
+        try:
+            with transaction.atomic():
+                report = IncidentReport.objects.create(
+                    source=kind, radioactive_source=source, facility=source.facility,
+                    province_id=province_code, lat=lat, lon=lon, first_information_at=at,
+                    opened_at=at, updated_at=at, decision=decision, evidence=[decision])
+        except IntegrityError:  # opened a moment ago by another writer
+            report = open_reports.get()
+        else:
+            audit_record(by=by, action="incident.open", obj=report, after=snapshot(report))
+            notifications_enqueue_for_incident(incident_id=report.pk)
+            report_deadline_start(report=report)
+            return report
+    report.evidence = [*report.evidence, decision]
+    report.updated_at = at
+    report.save(update_fields=["evidence", "updated_at"])
+    audit_record(by=by, action="incident.add_evidence", obj=report, after=decision)
+    return report
+
+
+def source_found_log(*, source: RadioactiveSource, by) -> None:
+    """A lost or stolen source back in hand: said in the log of each open incident about
+    it (the response decides what follows: recovery, closure)."""
+    names = {}
+    for lang in ("vi", "en"):
+        with translation.override(lang):
+            names[lang] = str(RadioactiveSource.Status(source.status).label)
+    for incident in Incident.objects.filter(radioactive_source=source,
+                                            status=Incident.Status.OPEN):
+        log_add(incident=incident, kind=IncidentLogEntry.Kind.NOTE, by=by,
+                at=source.status_changed_at,
+                text=f"Sổ nguồn: nguồn {source.nuclide} {source.serial} — {names['vi']} / "
+                     f"source registry: {source.nuclide} {source.serial} — {names['en']}",
+                data={"source": source.serial, "status": source.status})

@@ -31,7 +31,7 @@ from ungpho.faults.services import deadletter_keep
 from ungpho.monitoring.models import Reading, Station
 from ungpho.monitoring.pipeline import Ingestor, RawItem, Rejected
 from ungpho.monitoring.services import readings_as_items
-from ungpho.monitoring.tokens import token_digest, token_payload
+from ungpho.platform.machine_tokens import token_digest, token_payload
 
 log = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from ungpho.core.monitoring.limits import mean_exceeds, national_limits
 from ungpho.core.science.aggregates import HOUR_S, hourly_means, rolling_mean
 from ungpho.monitoring.models import Exceedance, Series, Station
 from ungpho.monitoring.selectors import series_values
+from ungpho.monitoring.signals import exceedance_report
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 _HOURS = {"1h": 1, "8h": 8, "24h": 24}
@@ -48,8 +49,6 @@ def national_limits_check(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def _judge(series: Series, limits: list, hour_end_s: float) -> int:
-    from ungpho.incidents.services import incident_raise_from_exceedance
-
     station = series.station
     end = dt.datetime.fromtimestamp(hour_end_s, dt.UTC)
     times, values = series_values(station=station, parameter_id=series.parameter_id,
@@ -73,7 +72,7 @@ def _judge(series: Series, limits: list, hour_end_s: float) -> int:
                             limit.averaging), "confirm_count": 1,
                         "criterion": f"trung bình / mean {limit.averaging} {mean:.1f} > "
                                      f"{limit.limit_ug_m3:g} µg/Nm³ ({limit.citation})"}
-            report, _ = incident_raise_from_exceedance(
+            report, _ = exceedance_report(
                 station_id=station.pk, parameter_id=series.parameter_id,
                 province_code=station.province_id, lat=station.lat, lon=station.lon,
                 observed_at=end, decision=decision, by=station)

@@ -23,7 +23,14 @@ from ungpho.core.monitoring.catalogue import catalogue, unit_factor
 from ungpho.core.monitoring.limits import ExceedanceState, alarm_level, exceedance_step
 from ungpho.core.monitoring.qc import DISQUALIFYING, Flag, SeriesState, qc_flags
 from ungpho.monitoring.levels import EffectiveLevels, levels_for_stations
-from ungpho.monitoring.models import Parameter, RejectedLine, Station, StationParameter
+from ungpho.monitoring.models import (
+    Exceedance,
+    Parameter,
+    RejectedLine,
+    Station,
+    StationParameter,
+)
+from ungpho.monitoring.signals import exceedance_report
 from ungpho.monitoring.store import ReadingsWriter, series_fronts, series_upsert
 
 _FUTURE = int(Flag.FUTURE)  # a plain int: enum arithmetic costs more than QC itself
@@ -241,11 +248,8 @@ def _judge(effective: EffectiveLevels, value: float, flags: int, front: _Front) 
 
 
 def _raise(batch: _Batch, parameter_id: int, row, decision: dict, now: dt.datetime, by) -> None:
-    from ungpho.incidents.services import incident_raise_from_exceedance
-    from ungpho.monitoring.models import Exceedance
-
     station = batch.station
-    report, opened = incident_raise_from_exceedance(
+    report, opened = exceedance_report(
         station_id=station.pk, parameter_id=parameter_id, province_code=station.province_id,
         lat=station.lat, lon=station.lon, observed_at=row[2], decision=decision,
         by=by if by is not None else station)

@@ -10,7 +10,7 @@ from django.db.models import Avg, F, Func, IntegerField, Max, Min, Value
 from ungpho.accounts.selectors import scoped
 from ungpho.db_fold import folded_match
 from ungpho.monitoring.models import Exceedance, Parameter, Reading, Series, Station
-from ungpho.monitoring.tokens import token_digest
+from ungpho.platform.machine_tokens import token_digest
 
 
 def station_by_token(token: str) -> Station | None:

@@ -13,7 +13,7 @@ from ungpho.core.formats.readings_json import ParsedReading, Rejection
 from ungpho.core.monitoring.catalogue import catalogue
 from ungpho.monitoring.models import Parameter, Station, StationParameter, Threshold
 from ungpho.monitoring.pipeline import Ingestor, RawItem, Rejected
-from ungpho.monitoring.tokens import token_digest, token_new
+from ungpho.platform.machine_tokens import token_digest, token_new
 
 
 @dataclass

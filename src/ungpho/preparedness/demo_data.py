@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ungpho.monitoring.tokens import token_digest
+from ungpho.platform.machine_tokens import token_digest
 from ungpho.preparedness.models import RadioactiveSource
 from ungpho.preparedness.services import chemical_upsert, facility_upsert, source_register
 from ungpho.preparedness.trackers import positions_ingest, tracker_enable

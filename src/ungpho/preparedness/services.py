@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.db import transaction
 
 from ungpho.audit.services import audit_record, audited_upsert, snapshot
 from ungpho.core.geo.provinces import province_at
@@ -17,6 +16,7 @@ from ungpho.core.rules.units import UnitError, measure_parse
 from ungpho.core.science.decay import UnknownNuclide, nuclide_canonical
 from ungpho.preparedness.category import facility_category, source_activity_bq
 from ungpho.preparedness.models import Facility, HazardousChemical, RadioactiveSource
+from ungpho.preparedness.signals import source_found, source_report_raised
 
 #: A point of a domestic facility may lie this far outside the simplified province polygons
 #: (coasts and borders are off by up to a few km, geo/data/PROVENANCE.md).
@@ -188,29 +188,11 @@ def source_status_set(*, source: RadioactiveSource, status: str, by=None, note: 
     if status in LOST and was not in LOST and not in_incident:
         _report_lost(source, by=by, note=note)
     if was in LOST and status not in LOST:
-        _found_logged(source, by=by)
+        # Said in the log of each open incident about it (the response decides what follows).
+        source_found.send(sender=RadioactiveSource, source=source, by=by)
     if source.facility_id:
         facility_category_refresh(facility=source.facility)
     return source
-
-
-def _found_logged(source: RadioactiveSource, *, by) -> None:
-    """A lost or stolen source back in hand: said in the log of each open incident about
-    it (the response decides what follows: recovery, closure)."""
-    from ungpho.incidents.log import log_add
-    from ungpho.incidents.models import Incident, IncidentLogEntry
-
-    names = {}
-    for lang in ("vi", "en"):
-        with translation.override(lang):
-            names[lang] = str(RadioactiveSource.Status(source.status).label)
-    for incident in Incident.objects.filter(radioactive_source=source,
-                                            status=Incident.Status.OPEN):
-        log_add(incident=incident, kind=IncidentLogEntry.Kind.NOTE, by=by,
-                at=source.status_changed_at,
-                text=f"Sổ nguồn: nguồn {source.nuclide} {source.serial} — {names['vi']} / "
-                     f"source registry: {source.nuclide} {source.serial} — {names['en']}",
-                data={"source": source.serial, "status": source.status})
 
 
 def _report_lost(source: RadioactiveSource, *, by, note: str) -> None:
@@ -224,42 +206,18 @@ def _report_lost(source: RadioactiveSource, *, by, note: str) -> None:
 
 def source_report_raise(*, source: RadioactiveSource, kind: str, decision: dict,
                         at: dt.datetime, lat: float | None = None, lon: float | None = None,
-                        by=None):
+                        by=None) -> None:
     """Open the source's report on the duty desk, with its notifications, or add to the one
-    open (a lost source later tracked astray is one event). ``kind``: IncidentReport.Source
-    ("source" or "tracker"); ``decision`` gets the source's facts (category IV, nuclide,
-    activity now, group)."""
-    from ungpho.alerts.services import notifications_enqueue_for_incident
-    from ungpho.incidents.models import IncidentReport
-    from ungpho.incidents.report_deadlines import report_deadline_start
-
+    open (a lost source later tracked astray is one event): ``incidents.receivers`` does, in
+    this transaction. ``kind``: IncidentReport.Source ("source" or "tracker"); ``decision``
+    gets the source's facts (category IV, nuclide, activity now, group)."""
     lat, lon, province = _last_known_place(source, lat, lon)
     decision = {"category": "IV", "nuclide": source.nuclide, "serial": source.serial,
                 "activity_bq": source_activity_bq(source, at=at), "group": source.group,
                 "time": at.isoformat(), **decision}
-    open_reports = IncidentReport.objects.select_for_update().filter(
-        radioactive_source=source, status=IncidentReport.Status.OPEN).exclude(
-        source=IncidentReport.Source.CALL)
-    report = open_reports.first()
-    if report is None:
-        try:
-            with transaction.atomic():
-                report = IncidentReport.objects.create(
-                    source=kind, radioactive_source=source, facility=source.facility,
-                    province_id=province, lat=lat, lon=lon, first_information_at=at,
-                    opened_at=at, updated_at=at, decision=decision, evidence=[decision])
-        except IntegrityError:  # opened a moment ago by another writer
-            report = open_reports.get()
-        else:
-            audit_record(by=by, action="incident.open", obj=report, after=snapshot(report))
-            notifications_enqueue_for_incident(incident_id=report.pk)
-            report_deadline_start(report=report)
-            return report
-    report.evidence = [*report.evidence, decision]
-    report.updated_at = at
-    report.save(update_fields=["evidence", "updated_at"])
-    audit_record(by=by, action="incident.add_evidence", obj=report, after=decision)
-    return report
+    source_report_raised.send(sender=RadioactiveSource, source=source, kind=kind,
+                              decision=decision, at=at, lat=lat, lon=lon,
+                              province_code=province, by=by)
 
 
 def _last_known_place(source: RadioactiveSource, lat: float | None = None,

@@ -22,7 +22,7 @@ from ungpho.core.geo.tracking import (
     working_hours_parse,
 )
 from ungpho.core.validate import Invalid, number_checked, time_parse
-from ungpho.monitoring.tokens import token_digest, token_new, token_payload
+from ungpho.platform.machine_tokens import token_digest, token_new, token_payload
 from ungpho.preparedness.models import RadioactiveSource, TrackerPosition
 from ungpho.preparedness.services import RegistryError, source_report_raise
 

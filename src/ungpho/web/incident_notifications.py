@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ungpho.alerts.escalation import notification_acknowledge
 from ungpho.alerts.models import Notification
-from ungpho.alerts.plan_gaps import incidents_unreached
-from ungpho.alerts.plans import incident_notify
 from ungpho.alerts.selectors import inbox_of, inbox_unacknowledged, incident_notifications
 from ungpho.audit.services import Actor
 from ungpho.incidents.models import Incident
+from ungpho.incidents.notification.escalation import notification_acknowledge
+from ungpho.incidents.notification.plans import incident_notify
+from ungpho.incidents.notification.unreached import incidents_unreached
 from ungpho.incidents.selectors import incidents_visible
 
 

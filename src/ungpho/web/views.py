@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils.timezone import localtime
 
 from ungpho.accounts.selectors import user_role
-from ungpho.alerts.plan_gaps import incidents_unreached
 from ungpho.alerts.selectors import notification_problems
+from ungpho.incidents.notification.unreached import incidents_unreached
 from ungpho.incidents.selectors import (
     incident_duplicates,
     incident_list_open,

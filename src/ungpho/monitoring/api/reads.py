@@ -128,7 +128,7 @@ def stations_geojson(request: HttpRequest):
 def public_stations_geojson(request: HttpRequest):
     """Active stations with their state and air-quality index, for the public map; a
     radiation exceedance no officer has confirmed yet is "verifying", not an alarm."""
-    from ungpho.alerts.selectors import stations_confirmed  # above monitoring: at call time
+    from ungpho.incidents.selectors import stations_confirmed  # above monitoring: at call time
 
     now = dt.datetime.now(dt.UTC)
     stations = Station.objects.filter(status=Station.Status.ACTIVE).select_related("province")

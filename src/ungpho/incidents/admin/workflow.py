@@ -1,11 +1,11 @@
-"""Admin of the response workflow (imported by ``incidents.admin``): the activation packages
-are the operations centre's to edit; what was recorded on incidents is read-only."""
+"""Admin of the response workflow: the activation packages are the operations centre's to
+edit; what was recorded on incidents is read-only."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ungpho.audit.admin import ReadOnly
 from ungpho.i18n import localized
-from ungpho.incidents.admin import ReadOnly
 from ungpho.incidents.models import (
     ActivationPackage,
     ChecklistTick,

@@ -1,7 +1,6 @@
-"""The response workflow's records (imported at the end of ``incidents.models``, from
-which other code imports them): the phase an incident
-is in and its ticked duties (TT 12/2023 Phụ lục VII), its tasks, the activation packages
-applied to it, and its situation reports."""
+"""The response workflow's records: the phase an incident is in and its ticked duties
+(TT 12/2023 Phụ lục VII), its tasks, the activation packages applied to it, and its
+situation reports."""
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ungpho.audit.models import AppendOnlyQuerySet
 from ungpho.core.response.packages import INCIDENT_KINDS
-from ungpho.incidents.models import IncidentRole
+from ungpho.incidents.models.incidents import IncidentRole
 
 ROLES = IncidentRole.Role.choices
 

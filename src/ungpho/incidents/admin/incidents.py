@@ -1,5 +1,9 @@
+"""Admin of reports and incidents: reports are the desk's to correct; what was recorded on
+an incident is read-only."""
+
 from django.contrib import admin
 
+from ungpho.audit.admin import ReadOnly
 from ungpho.incidents.models import Classification, Incident, IncidentLogEntry, IncidentReport
 
 
@@ -9,20 +13,6 @@ class IncidentReportAdmin(admin.ModelAdmin):
                     "peak_value"]
     list_filter = ["status", "source", "province"]
     readonly_fields = ["decision", "evidence", "incident"]
-
-
-class ReadOnly(admin.ModelAdmin):
-    """Records written by the services only (history, log, released messages): never edited
-    in the admin."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Incident)
@@ -42,6 +32,3 @@ class ClassificationAdmin(ReadOnly):
 class IncidentLogEntryAdmin(ReadOnly):
     list_display = ["incident", "at", "by", "kind", "text"]
     list_filter = ["kind"]
-
-
-from ungpho.incidents import workflow_admin  # noqa: E402, F401 - the response workflow's
