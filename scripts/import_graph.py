@@ -31,7 +31,7 @@ def _layers_from_contract() -> list[list[str]]:
         if parser[section].get("type") == "layers":
             text = parser[section]["layers"]
             lines = [line.strip() for line in text.splitlines() if line.strip()]
-            return [[f"{ROOT}.{name.strip('()')}" for name in line.replace("|", ":").split(":")]
+            return [[name.strip() for name in line.replace("|", ":").split(":")]
                     for line in reversed(lines)]
     return LAYERS
 

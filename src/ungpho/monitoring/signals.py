@@ -14,6 +14,10 @@ from ungpho.monitoring.models import Exceedance
 #: A receiver answers (the report, whether it was opened now).
 exceedance_raised = Signal()
 
+#: The public map asks which stations' exceedances an officer has confirmed (the rest show as
+#: "verifying"); a receiver answers a set of station ids (``incidents.receivers``).
+stations_confirmed_asked = Signal()
+
 
 def exceedance_report(**facts) -> tuple[object | None, bool]:
     """Send :data:`exceedance_raised`: the report its receiver opened or updated and whether
@@ -22,3 +26,12 @@ def exceedance_report(**facts) -> tuple[object | None, bool]:
         if answer is not None:
             return answer
     return None, False
+
+
+def stations_confirmed() -> set[int]:
+    """Send :data:`stations_confirmed_asked`: every station id a receiver answers (none when no
+    app receives it)."""
+    confirmed: set[int] = set()
+    for _receiver, answer in stations_confirmed_asked.send(sender=Exceedance):
+        confirmed |= answer or set()
+    return confirmed

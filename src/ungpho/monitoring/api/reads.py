@@ -26,6 +26,7 @@ from ungpho.monitoring.selectors import (
     series_values,
     station_list,
 )
+from ungpho.monitoring.signals import stations_confirmed
 from ungpho.platform.api_auth import AUTH
 
 router = Router(tags=["monitoring"])
@@ -128,8 +129,6 @@ def stations_geojson(request: HttpRequest):
 def public_stations_geojson(request: HttpRequest):
     """Active stations with their state and air-quality index, for the public map; a
     radiation exceedance no officer has confirmed yet is "verifying", not an alarm."""
-    from ungpho.incidents.selectors import stations_confirmed  # above monitoring: at call time
-
     now = dt.datetime.now(dt.UTC)
     stations = Station.objects.filter(status=Station.Status.ACTIVE).select_related("province")
     confirmed = stations_confirmed()
