@@ -278,7 +278,7 @@ def demo_pages(django_db_setup, django_db_blocker):
     after, so that no other test sees the demo."""
     from django.db import transaction
 
-    from ungpho.demo import demo_load
+    from ungpho.cli.demo.load import demo_load
     from ungpho.incidents.packages import packages_seed
 
     with django_db_blocker.unblock(), transaction.atomic():

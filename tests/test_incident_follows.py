@@ -14,11 +14,11 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import Contact, Notification
 from ungpho.alerts.services import outbox_send_due
+from ungpho.cli.demo.response import DRILL_REPORT
 from ungpho.core.formats.readings_json import ParsedReading
 from ungpho.core.rules.loader import RULES_DIR
 from ungpho.incidents.closure import final_report_save, incident_closure_decide
 from ungpho.incidents.deadlines import deadlines_process
-from ungpho.incidents.demo_response import DRILL_REPORT
 from ungpho.incidents.models import EscalationStep, IncidentReport
 from ungpho.incidents.notification.escalation import notifications_escalate
 from ungpho.incidents.response import incident_classify, incident_open

@@ -50,7 +50,7 @@ def test_messages_sent_while_ingestion_is_down_arrive_after_restart(mqtt_ingest,
 
 
 def test_check_connects_to_the_broker(mqtt_url, settings):
-    from ungpho.checks import check_mqtt
+    from ungpho.cli.checks import check_mqtt
 
     settings.MQTT = mqtt_from_url(mqtt_url)
     assert check_mqtt().ok

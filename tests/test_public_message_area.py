@@ -154,7 +154,7 @@ def test_a_call_at_its_facility_names_the_facility_and_is_cordoned_at_its_point(
 
 
 def test_the_demo_message_no_1_covers_the_camera_where_it_was_last_seen(db):
-    from ungpho.demo import demo_load
+    from ungpho.cli.demo.load import demo_load
 
     demo_load(out=io.StringIO(), hours=1)
     message = PublicMessage.objects.get(number=1, incident__exercise=False)

@@ -6,7 +6,8 @@ import os
 import pytest
 
 from tests.conftest import REPO, ungpho
-from ungpho.rules_commands import MODELS
+from ungpho.cli.rules import INPUTS
+from ungpho.cli.rules_run import MODELS
 
 
 @pytest.fixture
@@ -132,3 +133,9 @@ def test_docs_hold_the_current_input_schemas():
     for name, model in MODELS.items():
         schema = json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2)
         assert schema in docs, f"docs/rules.md: regenerate the schema of {name}"
+
+
+def test_every_command_that_takes_facts_has_its_facts_model_in_the_same_order():
+    """The parser (``ungpho.cli.rules``) names the inputs without loading the rule files;
+    the runner keys its facts models by the same names."""
+    assert tuple(MODELS) == INPUTS

@@ -13,7 +13,7 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import Contact, Notification
 from ungpho.alerts.plan_gaps import plan_gaps
-from ungpho.checks import check_notification_plan
+from ungpho.cli.checks import check_notification_plan
 from ungpho.core.rules.loader import RULES_DIR
 from ungpho.geo.models import Province
 from ungpho.incidents.notification.unreached import incidents_unreached
@@ -113,7 +113,7 @@ def test_check_names_each_plan_party_without_a_contact_point_and_where(db):
 
 
 def test_the_demo_directory_reaches_every_party_its_plan_names(client):
-    from ungpho.demo import demo_load
+    from ungpho.cli.demo.load import demo_load
     from ungpho.incidents.models import Incident
 
     demo_load(out=io.StringIO(), hours=1)

@@ -66,7 +66,7 @@ def test_the_map_shows_34_centres_the_stations_and_the_report_from_local_assets(
     page.wait_for_selector("#map[data-ready=true]", timeout=20000)
     page.wait_for_function("() => window.ungphoProvinceCount === 34", timeout=20000)
     page.wait_for_selector("path.leaflet-interactive", timeout=20000)
-    from ungpho.demo import ENVIRONMENT_STATIONS, STATIONS
+    from ungpho.cli.demo.load import ENVIRONMENT_STATIONS, STATIONS
 
     assert page.locator("path.station").count() == len(STATIONS) + len(ENVIRONMENT_STATIONS)
     assert page.locator("path.report").count() == 2

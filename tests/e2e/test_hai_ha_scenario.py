@@ -40,7 +40,7 @@ import django; django.setup()
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import Contact
-from ungpho.demo import LEVELS_USV_H, STATIONS, _province
+from ungpho.cli.demo.load import LEVELS_USV_H, STATIONS, _province
 from ungpho.monitoring import services as m
 from ungpho.monitoring.models import Parameter
 code, name, owner, ministry, lat, lon, background = next(s for s in STATIONS if s[0] == {station!r})

@@ -156,7 +156,7 @@ def test_check_counts_the_connections_to_this_database_by_program(transactional_
     import psycopg
     from django.db import connection
 
-    from ungpho.checks import check_connections
+    from ungpho.cli.checks import check_connections
 
     where = connection.settings_dict
     with psycopg.connect(dbname=where["NAME"], user=where["USER"], host=where["HOST"],

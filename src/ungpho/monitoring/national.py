@@ -11,18 +11,17 @@ hour: each pass judges the latest complete hour.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
 
 from ungpho.core.monitoring.limits import mean_exceeds, national_limits
 from ungpho.core.science.aggregates import HOUR_S, hourly_means, rolling_mean
+from ungpho.core.vietnam_time import VIETNAM
 from ungpho.monitoring.models import Exceedance, Series, Station
 from ungpho.monitoring.selectors import series_values
 from ungpho.monitoring.signals import exceedance_report
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 _HOURS = {"1h": 1, "8h": 8, "24h": 24}
 
 

@@ -22,8 +22,8 @@ import csv
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ungpho.core.formats.registry_file import num_text, point_features
 from ungpho.monitoring.models import Parameter, Station
-from ungpho.registry_io import num_text, point_features
 
 STATION_COLUMNS = ("code", "name", "owner", "ministry", "type", "province", "facility", "lat",
                    "lon", "reporting_interval_s", "status", "file_prefix", "background_usv_h")

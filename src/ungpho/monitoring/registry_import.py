@@ -52,15 +52,7 @@ from typing import IO, Any, NamedTuple
 
 from django.db import DatabaseError, transaction
 
-from ungpho.core.geo.provinces import SHORE_TOLERANCE_M, load_provinces
-from ungpho.core.monitoring.limits import alarm_level
-from ungpho.core.validate import INTEGER
-from ungpho.geo.models import Province
-from ungpho.geo.selectors import province_for_point
-from ungpho.monitoring.models import Parameter, Station
-from ungpho.monitoring.registry_export import CSV_COLUMNS, IMPORT_COLUMNS, STATION_COLUMNS
-from ungpho.monitoring.services import mapping_set, station_upsert, threshold_set
-from ungpho.registry_io import (
+from ungpho.core.formats.registry_file import (
     POINT,
     ImportReport,
     Record,
@@ -72,6 +64,14 @@ from ungpho.registry_io import (
     text_of,
     where_text,
 )
+from ungpho.core.geo.provinces import SHORE_TOLERANCE_M, load_provinces
+from ungpho.core.monitoring.limits import alarm_level
+from ungpho.core.validate import INTEGER
+from ungpho.geo.models import Province
+from ungpho.geo.selectors import province_for_point
+from ungpho.monitoring.models import Parameter, Station
+from ungpho.monitoring.registry_export import CSV_COLUMNS, IMPORT_COLUMNS, STATION_COLUMNS
+from ungpho.monitoring.services import mapping_set, station_upsert, threshold_set
 
 _CHOICES = {"ministry": Station.Ministry, "type": Station.Type, "status": Station.Status}
 _CLEARABLE = ("owner", "facility", "file_prefix", "background_usv_h")

@@ -16,9 +16,9 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from ungpho.core.formats.registry_file import number, text_of
 from ungpho.core.rules.zones import ZONES
 from ungpho.core.validate import Invalid, date_checked, json_loads
-from ungpho.registry_io import number, text_of
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -34,10 +34,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any
 
+from ungpho.core.formats.registry_file import num_text, point_features
 from ungpho.core.rules.zones import ZONES
 from ungpho.preparedness.category import source_activity_bq
 from ungpho.preparedness.models import Facility, HazardousChemical, RadioactiveSource
-from ungpho.registry_io import num_text, point_features
 
 FACILITY_COLUMNS = ("code", "name", "kind", "licensee", "licence_number", "licence_valid_until",
                     "address", "province", "foreign", "country", "lat", "lon",

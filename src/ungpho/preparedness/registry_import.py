@@ -2,8 +2,8 @@
 chemicals, validated row by row and saved through the registry services.
 
 Sources:
-- RFC 4180 and RFC 7946, read by ``ungpho.registry_io`` (where a row stands: CSV line,
-  header = 1; GeoJSON feature index, from 0).
+- RFC 4180 and RFC 7946, read by ``ungpho.core.formats.registry_file`` (where a row stands:
+  CSV line, header = 1; GeoJSON feature index, from 0).
 - The checks of ``ungpho.preparedness.services`` (a domestic facility inside Vietnam, a
   foreign one with its country; a known nuclide; an activity with its unit; a source at a
   facility or mobile within a permitted area, never at two facilities; the CAS check digit).
@@ -46,6 +46,19 @@ from typing import IO, Any, NamedTuple
 
 from django.db import DatabaseError, transaction
 
+from ungpho.core.formats.registry_file import (
+    POINT,
+    GeometryReader,
+    ImportReport,
+    Record,
+    blank,
+    choice,
+    lower,
+    number,
+    records_import,
+    text_of,
+    where_text,
+)
 from ungpho.preparedness.models import CATEGORIES, Facility, HazardousChemical, RadioactiveSource
 from ungpho.preparedness.registry_cells import (
     area,
@@ -71,19 +84,6 @@ from ungpho.preparedness.services import (
     chemical_upsert,
     facility_upsert,
     source_register,
-)
-from ungpho.registry_io import (
-    POINT,
-    GeometryReader,
-    ImportReport,
-    Record,
-    blank,
-    choice,
-    lower,
-    number,
-    records_import,
-    text_of,
-    where_text,
 )
 
 _REQUIRED = object()  # the ``empty`` of a column a new entry must have

@@ -7,18 +7,19 @@ import json
 import sys
 from pathlib import Path
 
+from ungpho.cli.checks import check_database
+
 #: Findings printed before "… and N more" (--json lists them all).
 SHOWN = 200
 
 
 def cmd_audit_verify(args) -> int:
-    from ungpho.checks import check_database
-
     database = check_database()
     if not database.ok:
         print(f"ungpho audit verify: {database.name}: {database.detail}\n  → {database.fix}",
               file=sys.stderr)
         return 2
+    # The apps' models exist only once main() has set Django up.
     from ungpho.audit.verify import audit_verify
 
     report = audit_verify(deep=args.deep, against=tuple(args.against or ()))
@@ -56,6 +57,7 @@ def cmd_audit_verify(args) -> int:
 
 
 def cmd_audit_anchor(args) -> int:
+    # The apps' models exist only once main() has set Django up.
     from ungpho.audit.anchoring import AnchorRefused, anchor_export, audit_anchor
 
     try:

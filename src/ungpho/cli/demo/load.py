@@ -15,15 +15,22 @@ from django.contrib.auth import get_user_model
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
-from ungpho.alerts.demo_contacts import contacts_demo_load
 from ungpho.audit.services import Actor
+from ungpho.cli.demo.contacts import contacts_demo_load
+from ungpho.cli.demo.registry import DEMO_TRACKER_TOKEN, TRACKER_SERIAL, registry_demo_load
+from ungpho.cli.demo.response import demo_drill, demo_response
 from ungpho.core.formats.readings_json import ParsedReading
 from ungpho.core.monitoring.simulate import SimStation, simulate
 from ungpho.core.rules.classify import incident_classify
 from ungpho.core.rules.facts import IncidentFacts, facts_parse
 from ungpho.core.rules.loader import RULES_DIR
+from ungpho.core.vietnam_time import VIETNAM
+from ungpho.faults.models import DeadLetter
 from ungpho.geo.selectors import province_for_point
+from ungpho.incidents import response as incident_response
+from ungpho.incidents.models import IncidentReport
 from ungpho.monitoring.models import Parameter, Reading
+from ungpho.monitoring.mqtt_messages import messages_store
 from ungpho.monitoring.pipeline import Ingestor, RawItem
 from ungpho.monitoring.services import (
     readings_ingest,
@@ -33,7 +40,8 @@ from ungpho.monitoring.services import (
     threshold_set,
 )
 from ungpho.platform.machine_tokens import token_digest
-from ungpho.preparedness.demo_data import registry_demo_load
+from ungpho.preparedness.models import Facility, RadioactiveSource
+from ungpho.preparedness.zones import category_v_areas
 
 DEMO = Actor("system", "demo")
 DEMO_PASSWORD = "ungpho-demo-2026"
@@ -171,10 +179,6 @@ def demo_load(*, out: TextIO, hours: int = 24) -> None:
 
 
 def _registry_summary(out: TextIO) -> None:
-    from ungpho.preparedness.demo_data import DEMO_TRACKER_TOKEN, TRACKER_SERIAL
-    from ungpho.preparedness.models import Facility, RadioactiveSource
-    from ungpho.preparedness.zones import category_v_areas
-
     provinces = sorted({row.province_name_vi for row in category_v_areas()})
     out.write(f"Sổ nguy cơ / risk registry: {Facility.objects.count()} cơ sở / facilities, "
               f"{RadioactiveSource.objects.count()} nguồn / sources → /facilities/; nhóm V / "
@@ -185,21 +189,16 @@ def _registry_summary(out: TextIO) -> None:
 def _incident_from_tracker_alert(out: TextIO) -> None:
     """The duty officer opens an incident from the Ir-192 camera's report and classifies it
     with the facts of the rules example (a sealed source out of control)."""
-    from ungpho.incidents.demo_response import demo_drill, demo_response
-    from ungpho.incidents.models import IncidentReport
-    from ungpho.incidents.response import incident_classify, incident_open
-    from ungpho.preparedness.demo_data import TRACKER_SERIAL
-
     report = IncidentReport.objects.filter(radioactive_source__serial=TRACKER_SERIAL,
                                            status=IncidentReport.Status.OPEN).first()
     if report is None or report.incident_id is not None:
         return
     officer = get_user_model().objects.get(username="trucban")
-    incident = incident_open(report=report, by=officer)
+    incident = incident_response.incident_open(report=report, by=officer)
     facts = json.loads((RULES_EXAMPLES / "lost_ir192_quang_ninh.json").read_text(
         encoding="utf-8"))
     facts.pop("first_information_at")  # the incident's own
-    incident_classify(incident=incident, facts=facts, by=officer)
+    incident_response.incident_classify(incident=incident, facts=facts, by=officer)
     out.write(f"Sự cố / incident {incident.code} (từ báo cáo / from report {report.code}) → "
               f"/incidents/{incident.pk}/\n")
     demo_response(incident, out=out)
@@ -226,10 +225,7 @@ def _dead_letters(out: TextIO, *, end: dt.datetime) -> None:
     gamma station's configuration, sending the 556 Nguyễn Văn Cừ air station's readings with
     Hải Hà's token. Each is kept whole for the administrator (``ungpho deadletters``) and the
     door went on."""
-    from ungpho.faults.models import DeadLetter
-    from ungpho.monitoring.mqtt_messages import messages_store
-
-    moment = (end - dt.timedelta(minutes=35)).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    moment = (end - dt.timedelta(minutes=35)).astimezone(VIETNAM)
     messages = [
         ("ungpho/DN-GAMMA-01/readings", (
             '{"token": "ung_…", "readings": [{"parameter": "GammaDR", "time": "'

@@ -7,13 +7,13 @@ import argparse
 import json
 import sys
 
-from ungpho.registry_io import add_import_export, cli_export, cli_import
+from ungpho.cli.common import require_database
+from ungpho.cli.registry import add_import_export, cli_export, cli_import
 
 
 def cmd_category_v(args) -> int:
-    from ungpho.cli import _require_database
-
-    _require_database(migrated=True)
+    require_database(migrated=True)
+    # The apps' models exist only once main() has set Django up.
     from ungpho.preparedness.zones import category_v_areas
 
     rows = [row.as_dict() for row in category_v_areas()]
@@ -39,12 +39,14 @@ def _registry(name: str, what: str):
     """The import and export commands of one kind of entry (``facilities``, ``sources``,
     ``chemicals``): the functions of ``ungpho.preparedness.registry_import|export``."""
     def cmd_import(args) -> int:
+        # The apps' models exist only once main() has set Django up.
         from ungpho.preparedness import registry_import
 
         return cli_import(args, command=f"{name} import",
                           importer=getattr(registry_import, f"{name}_import"))
 
     def cmd_export(args) -> int:
+        # The apps' models exist only once main() has set Django up.
         from ungpho.preparedness import registry_export
 
         return cli_export(args, what=what,
@@ -103,9 +105,8 @@ def add_preparedness_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_tracker_enable(args) -> int:
-    from ungpho.cli import _require_database
-
-    _require_database(migrated=True)
+    require_database(migrated=True)
+    # The apps' models exist only once main() has set Django up.
     from ungpho.preparedness.models import RadioactiveSource
     from ungpho.preparedness.services import RegistryError
     from ungpho.preparedness.trackers import tracker_enable

@@ -1,15 +1,25 @@
-"""``ungpho ingest``, ``ungpho simulate``, ``ungpho stations …``, ``ungpho eurdep …``: the
-monitoring network from the command line. Help texts: Vietnamese / English."""
+"""``ungpho ingest``, ``ungpho simulate``, ``ungpho token``, ``ungpho stations …``,
+``ungpho eurdep …``: the monitoring network from the command line. Help texts: Vietnamese /
+English."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
+import time
+from pathlib import Path
 
+from django.conf import settings
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ungpho.cli.common import add_command, require_database
+from ungpho.cli.registry import add_import_export, cli_export, cli_import
 from ungpho.core.printable import printable_text
-from ungpho.registry_io import add_import_export, cli_export, cli_import
+from ungpho.env import ConfigError, mqtt_from_url
 
 #: Exit codes of ``ungpho ingest`` and ``ungpho eurdep import`` beyond 0 (all taken in), 1
 #: (could not run: no such path, no database) and 2 (bad arguments): some lines were
@@ -23,14 +33,12 @@ EXIT_CODES = ("Mã thoát / exit codes: 0 đã nhập hết / all taken in; 1 kh
 
 
 def cmd_ingest(args) -> int:
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from ungpho.cli import _require_database
+    # The apps' models exist only once main() has set Django up.
     from ungpho.faults.models import DeadLetter
     from ungpho.monitoring.files import files_ingest, station_files
 
     _paths_exist("ingest", args.paths)
-    _require_database()
+    require_database()
     # Two walks rather than one list: a backlog of millions of files is never held whole.
     total = sum(_size(p) for p in station_files(args.paths))
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
@@ -80,8 +88,6 @@ def _exit_code(rejected: list, dead_letters: list) -> int:
 
 
 def _console():
-    from rich.console import Console
-
     return Console(stderr=True)
 
 
@@ -118,12 +124,9 @@ def _print_dead_letters(rows: list[dict]) -> None:
 
 
 def cmd_simulate(args) -> int:
-    import datetime as dt
-
-    from django.conf import settings
-
+    # The apps' models exist only once main() has set Django up; the simulator (numpy, ~0.2 s)
+    # is for this command only.
     from ungpho.core.monitoring.simulate import SIM_STATION_TYPES
-    from ungpho.env import ConfigError, mqtt_from_url
     from ungpho.monitoring.models import Station
     from ungpho.monitoring.services import station_token_issue
     from ungpho.monitoring.simulate import (
@@ -211,12 +214,14 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_stations_import(args) -> int:
+    # The apps' models exist only once main() has set Django up.
     from ungpho.monitoring.registry_import import stations_import
 
     return cli_import(args, command="stations import", importer=stations_import)
 
 
 def cmd_stations_export(args) -> int:
+    # The apps' models exist only once main() has set Django up.
     from ungpho.monitoring.registry_export import stations_export_csv, stations_export_geojson
 
     return cli_export(args, what="trạm / stations", write_csv=stations_export_csv,
@@ -224,12 +229,12 @@ def cmd_stations_export(args) -> int:
 
 
 def cmd_eurdep_import(args) -> int:
+    # The apps' models exist only once main() has set Django up.
     from ungpho.audit.services import Actor
-    from ungpho.cli import _require_database
     from ungpho.monitoring.eurdep_io import eurdep_file_import
 
     _paths_exist("eurdep import", args.files)
-    _require_database()
+    require_database()
     total = {"files": len(args.files), "stored": 0, "duplicates": 0, "rejected": [],
              "unknown_localities": [], "incidents_opened": [], "dead_letters": []}
     for path in args.files:
@@ -258,10 +263,7 @@ def cmd_eurdep_import(args) -> int:
 
 
 def cmd_eurdep_export(args) -> int:
-    import datetime as dt
-    from pathlib import Path
-
-    from ungpho.cli import _require_database
+    # The apps' models exist only once main() has set Django up.
     from ungpho.monitoring.eurdep_io import eurdep_export
     from ungpho.monitoring.simulate import time_parse
 
@@ -271,7 +273,7 @@ def cmd_eurdep_export(args) -> int:
             days=1)
     except ValueError as error:
         sys.exit(f"ungpho eurdep export: {error}")
-    _require_database()
+    require_database()
     path = Path(args.output) if args.output else None
     out = sys.stdout if path is None else path.open("w", encoding="utf-8")
     try:
@@ -290,9 +292,6 @@ def cmd_eurdep_export(args) -> int:
 
 def _follow(send, end, interval_s: int) -> None:
     """Go on sending, one reporting interval at a time, as live stations would (Ctrl+C)."""
-    import datetime as dt
-    import time
-
     print(f"Tiếp tục gửi mỗi {interval_s} s / following every {interval_s} s (Ctrl+C)",
           flush=True)
     try:
@@ -316,15 +315,35 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
                                                          "output file (default: standard output)")
 
 
-def add_monitoring_parsers(sub: argparse._SubParsersAction, add) -> None:
-    p = add("ingest", cmd_ingest, "Nhập tệp dữ liệu trạm quan trắc (TT 10/2021) / ingest "
-                                  "station data files")
+def cmd_token(args) -> int:
+    require_database()
+    # The apps' models exist only once main() has set Django up.
+    from ungpho.monitoring.models import Station
+    from ungpho.monitoring.services import station_token_issue
+
+    station = Station.objects.filter(code=args.station).first()
+    if station is None:
+        sys.exit(f"ungpho token: station: không có trạm / no station {args.station!r}")
+    print(station_token_issue(station=station))
+    return 0
+
+
+def add_token_parser(sub: argparse._SubParsersAction) -> None:
+    p = add_command(sub, "token", cmd_token, "Cấp mã truy cập mới cho trạm / issue a new "
+                                             "station API token")
+    p.add_argument("station", help="mã trạm / station code")
+
+
+def add_monitoring_parsers(sub: argparse._SubParsersAction) -> None:
+    p = add_command(sub, "ingest", cmd_ingest, "Nhập tệp dữ liệu trạm quan trắc (TT 10/2021) / "
+                                               "ingest station data files")
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="tệp hoặc thư mục (đệ quy) / files or folders (recursive)")
     p.epilog = EXIT_CODES
     _add_json(p)
-    p = add("simulate", cmd_simulate, "Mô phỏng số liệu trạm quan trắc (demo, đo hiệu năng) / "
-                                      "simulate station traffic (demo, benchmarks)")
+    p = add_command(sub, "simulate", cmd_simulate, "Mô phỏng số liệu trạm quan trắc (demo, đo "
+                                                   "hiệu năng) / simulate station traffic (demo, "
+                                                   "benchmarks)")
     p.add_argument("--follow", action="store_true",
                    help="tiếp tục gửi như trạm thật / keep sending live, like real stations")
     p.add_argument("--door", required=True, choices=["file", "http", "mqtt"],

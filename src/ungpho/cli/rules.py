@@ -1,5 +1,5 @@
 """``ungpho rules …``: the arguments of the rules commands (their work is in
-``rules_commands``, imported only when a rules command runs).
+``rules_run``, imported only when a rules command runs).
 
 Facts come from a file or ``-`` (standard input); some commands also take flags that build
 the same facts.
@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+#: The commands that take facts, each with its JSON Schema (``ungpho rules schema INPUT``).
 INPUTS = ("classify", "actions", "zones", "deadlines", "cordon", "message")
 
 
 def _run(args: argparse.Namespace) -> int:
-    # Imported here, not at the top: it loads and validates every rule file, which the
-    # other ``ungpho`` commands (serve, worker, …) should not wait for at start-up.
-    from ungpho.rules_commands import run
+    # Imported here, not at the top: it loads and validates every rule file (~1 s), which
+    # the other ``ungpho`` commands (serve, worker, …) should not wait for at start-up.
+    from ungpho.cli.rules_run import run
 
     return run(args)
 
@@ -29,7 +30,7 @@ def add_rules_parser(sub: argparse._SubParsersAction) -> None:
 
     def add(name: str, text: str, file_optional: bool = False) -> argparse.ArgumentParser:
         p = rules_sub.add_parser(name, help=text, description=text)
-        p.set_defaults(func=_run, pure=True)
+        p.set_defaults(func=_run, needs_setup=False)  # no Django: the engine is pure
         if name not in ("show", "schema"):
             p.add_argument("file", nargs="?" if file_optional else None,
                            help="tệp JSON dữ kiện, '-' là stdin / JSON facts file, '-' for stdin")

@@ -2,7 +2,7 @@
 
 Exit status: 0 decided, 1 a message left with unfilled placeholders, 2 invalid facts (the
 problems, each with its JSON path, are printed as JSON). The arguments are defined in
-``rules_cli`` so that ``ungpho`` starts without loading the rule files.
+``ungpho.cli.rules`` so that ``ungpho`` starts without loading the rule files.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ from ungpho.core.rules.loader import rulebook, rules_in_force
 from ungpho.core.rules.messages import public_message
 from ungpho.core.rules.show import instrument_show
 from ungpho.core.rules.zones import emergency_zones
-from ungpho.rules_cli import INPUTS
 
-MODELS: dict[str, type[Facts]] = dict(zip(INPUTS, (
-    IncidentFacts, ActionFacts, ZoneFacts, DeadlineFacts, CordonFacts, MessageFacts),
-    strict=True))
+#: The facts of each command that takes them (``ungpho.cli.rules.INPUTS``).
+MODELS: dict[str, type[Facts]] = {
+    "classify": IncidentFacts, "actions": ActionFacts, "zones": ZoneFacts,
+    "deadlines": DeadlineFacts, "cordon": CordonFacts, "message": MessageFacts}
 
 
 def _print(data: Any) -> None:

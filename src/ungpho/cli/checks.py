@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import smtplib
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import django
+from django.conf import settings
+from django.db import connection
+from django.db.utils import OperationalError
+from django.utils import timezone, translation
+
 from ungpho import env
+from ungpho.core.audit.chain import key_id
+from ungpho.core.printable import printable_text
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,6 @@ def check_settings() -> tuple[list[CheckResult], bool]:
     problems = [CheckResult("settings", False, message, "remove or rename the variable")
                 for message in env.unknown_variables()]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ungpho.settings")
-    import django
-
     try:
         django.setup()
     except env.ConfigError as error:
@@ -40,8 +48,6 @@ def check_settings() -> tuple[list[CheckResult], bool]:
 
 
 def check_data_dir() -> CheckResult:
-    from django.conf import settings
-
     path = settings.DATA_DIR
     if not os.access(path, os.W_OK):
         return CheckResult("data dir", False, f"{path} is not writable",
@@ -51,8 +57,6 @@ def check_data_dir() -> CheckResult:
 
 def check_log() -> CheckResult:
     """Where failures are written (settings.LOGGING), and whether they can be."""
-    from django.conf import settings
-
     path = settings.LOG_FILE
     folder = path.parent if path.parent.exists() else path.parent.parent
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
@@ -63,9 +67,6 @@ def check_log() -> CheckResult:
 
 
 def check_database() -> CheckResult:
-    from django.db import connection
-    from django.db.utils import OperationalError
-
     where = connection.settings_dict
     try:
         connection.ensure_connection()
@@ -84,7 +85,7 @@ def check_database() -> CheckResult:
 
 
 def check_migrations() -> CheckResult:
-    from django.db import connection
+    # Loads the migration machinery (~0.1 s): only when the database is there to compare.
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
@@ -102,8 +103,6 @@ CONNECTIONS_WARN_SHARE = 0.8
 def check_connections() -> CheckResult:
     """PostgreSQL: this database's connections by application (``pg_stat_activity``) and the
     server's, against ``max_connections``; the bound the pool sets (docs/operations.md)."""
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return CheckResult("connections", True, "SQLite: a file, no server connections "
                                                 "(WAL, busy timeout)")
@@ -133,10 +132,9 @@ def check_connections() -> CheckResult:
 
 
 def check_mqtt(timeout_s: float = 5.0) -> CheckResult:
-    from django.conf import settings
-
     if not settings.MQTT:
         return CheckResult("mqtt", True, "off (set MQTT_URL to receive readings over MQTT)")
+    # Only when MQTT is configured: the client library is not needed otherwise.
     import paho.mqtt.client as mqtt
 
     where = f"{settings.MQTT['host']}:{settings.MQTT['port']}"
@@ -171,8 +169,6 @@ def check_mqtt(timeout_s: float = 5.0) -> CheckResult:
 
 
 def check_email() -> CheckResult:
-    from django.conf import settings
-
     if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
         return CheckResult("smtp", True, f"off: e-mails are written to {settings.EMAIL_FILE_PATH}"
                                          " (set EMAIL_URL to send them)")
@@ -190,11 +186,6 @@ def check_email() -> CheckResult:
 def check_audit_key() -> CheckResult:
     """Where the audit key is, warning when it sits on the disk of the SQLite database it
     protects: whoever can copy the database can then copy the key (docs/audit.md)."""
-    from django.conf import settings
-    from django.db import connection
-
-    from ungpho.core.audit.chain import key_id
-
     path = settings.AUDIT_KEY_FILE
     where = f"{path}" if path else "UNGPHO_AUDIT_KEY"
     detail = f"{where} (id {key_id(settings.AUDIT_KEY)})"
@@ -215,9 +206,7 @@ def check_audit_key() -> CheckResult:
 
 def check_audit_anchors() -> CheckResult:
     """The anchor file and its last anchor; the append-only guards in place."""
-    from django.conf import settings
-    from django.db import connection
-
+    # The apps' models exist only once check_settings() has set Django up.
     from ungpho.audit.anchoring import anchor_last
     from ungpho.audit.guards import guarded_tables, guards_present
 
@@ -238,7 +227,7 @@ def check_audit_anchors() -> CheckResult:
 def check_dead_letters() -> CheckResult:
     """Open dead letters need the administrator, not the configuration: reported, not
     failed (docs/dead-letters.md)."""
-    from ungpho.core.printable import printable_text
+    # The apps' models exist only once check_settings() has set Django up.
     from ungpho.faults.selectors import deadletters_open
 
     letters = deadletters_open()
@@ -255,8 +244,7 @@ def check_dead_letters() -> CheckResult:
 def check_notification_plan() -> list[CheckResult]:
     """Each plan party without a contact point in some province: the plan cannot tell it
     there (said as a warning, the exit status stays 0; ungpho.alerts.plan_gaps)."""
-    from django.utils import translation
-
+    # The apps' models exist only once check_settings() has set Django up.
     from ungpho.alerts.models import Party
     from ungpho.alerts.plan_gaps import plan_gaps
     from ungpho.geo.models import Province
@@ -279,9 +267,7 @@ def check_notification_plan() -> list[CheckResult]:
 
 def check_worker_steps() -> list[CheckResult]:
     """A worker step failing at its last pass: failed, with since when and its last error."""
-    from django.utils import timezone
-
-    from ungpho.core.printable import printable_text
+    # The apps' models exist only once check_settings() has set Django up.
     from ungpho.faults.selectors import steps_failing
 
     def since(step) -> str:
@@ -308,3 +294,24 @@ def run_checks() -> list[CheckResult]:
             results += [check_connections(), check_audit_anchors(), check_dead_letters(),
                         *check_notification_plan(), *check_worker_steps()]
     return results + [check_mqtt(), check_email()]
+
+
+def cmd_check(args) -> int:
+    results = run_checks()
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            label = "LỖI/FAIL" if not r.ok else "CẢNH BÁO/WARN" if r.warn else "OK"
+            print(f"[{label}] {r.name}: {r.detail}")
+            if (r.warn or not r.ok) and r.fix:
+                print(f"        → {r.fix}")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def add_check_parser(sub: argparse._SubParsersAction) -> None:
+    text = "Kiểm tra cấu hình và kết nối / check configuration and connections"
+    p = sub.add_parser("check", help=text, description=text)
+    # It sets Django up itself (check_settings), to report a broken configuration.
+    p.set_defaults(func=cmd_check, needs_setup=False)
+    p.add_argument("--json", action="store_true", help="in JSON / print JSON")

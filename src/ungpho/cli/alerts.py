@@ -7,15 +7,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from ungpho.incidents_cli import incident_pk
+from ungpho.cli.common import require_database
+from ungpho.cli.incidents import incident_pk
 
 
 def cmd_alerts_cap(args) -> int:
     """Every CAP document, each starting with its XML declaration, one after the other
     (with ``--out``, one file ``<identifier>.xml`` each instead)."""
-    from ungpho.cli import _require_database
-
-    _require_database(migrated=True)
+    require_database(migrated=True)
+    # The apps' models exist only once main() has set Django up.
     from ungpho.alerts.links import public_url
     from ungpho.alerts.public_cap import message_cap_xml, messages_released
     from ungpho.incidents.models import Incident

@@ -8,6 +8,8 @@ import re
 import sys
 from pathlib import Path
 
+from ungpho.cli.common import require_database
+
 
 def incident_pk(text: str) -> int:
     """``12`` or the incident's code ``UP-2026-00012``."""
@@ -18,9 +20,8 @@ def incident_pk(text: str) -> int:
 
 
 def cmd_report(args) -> int:
-    from ungpho.cli import _require_database
-
-    _require_database(migrated=True)
+    require_database(migrated=True)
+    # The apps' models exist only once main() has set Django up.
     from ungpho.incidents.final_report import final_report_render
     from ungpho.incidents.models import Incident
 

@@ -9,10 +9,16 @@ import base64
 import json
 import sys
 
+from django.utils import timezone
+
+from ungpho.cli.common import require_database
+from ungpho.core.printable import printable_text
+
 LIST_LIMIT = 100
 
 
 def _letters_open(door: str | None):
+    # The apps' models exist only once main() has set Django up.
     from ungpho.faults.models import DeadLetter
     from ungpho.faults.selectors import deadletters_open
 
@@ -24,6 +30,7 @@ def _letters_open(door: str | None):
 
 
 def _letter(pk: int):
+    # The apps' models exist only once main() has set Django up.
     from ungpho.faults.models import DeadLetter
 
     letter = DeadLetter.objects.filter(pk=pk).first()
@@ -33,8 +40,6 @@ def _letter(pk: int):
 
 
 def _when(moment) -> str:
-    from django.utils import timezone
-
     return "" if moment is None else timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -50,10 +55,7 @@ def _row(letter) -> dict:
 
 
 def cmd_deadletters_list(args) -> int:
-    from ungpho.cli import _require_database
-    from ungpho.core.printable import printable_text
-
-    _require_database(migrated=True)
+    require_database(migrated=True)
     letters = _letters_open(args.door)
     count = letters.count()
     shown = list(letters[:args.limit])
@@ -76,10 +78,7 @@ def cmd_deadletters_list(args) -> int:
 
 
 def cmd_deadletters_show(args) -> int:
-    from ungpho.cli import _require_database
-    from ungpho.core.printable import printable_text
-
-    _require_database(migrated=True)
+    require_database(migrated=True)
     letter = _letter(args.id)
     payload = None if letter.payload is None else bytes(letter.payload)
     if args.json:
@@ -115,11 +114,10 @@ def cmd_deadletters_show(args) -> int:
 
 
 def cmd_deadletters_retry(args) -> int:
-    from ungpho.cli import _require_database
-    from ungpho.core.printable import printable_text
+    # The apps' models exist only once main() has set Django up.
     from ungpho.faults.doors import deadletter_retry
 
-    _require_database(migrated=True)
+    require_database(migrated=True)
     if (args.id is None) == (not args.all):
         sys.exit("ungpho deadletters retry: cho một ID hoặc --all / give one ID or --all")
     if args.id is not None:
@@ -144,11 +142,11 @@ def cmd_deadletters_retry(args) -> int:
 
 
 def cmd_deadletters_resolve(args) -> int:
+    # The apps' models exist only once main() has set Django up.
     from ungpho.audit.services import Actor
-    from ungpho.cli import _require_database
     from ungpho.faults.services import AlreadyResolved, deadletter_resolve
 
-    _require_database(migrated=True)
+    require_database(migrated=True)
     letter = _letter(args.id)
     try:
         deadletter_resolve(letter=letter, note=args.note,
