@@ -10,6 +10,10 @@ STAMP := $(VENV)/.installed
 
 # PostgreSQL run of the suite: set UNGPHO_TEST_POSTGRES_URL (CI does, see .ci/run).
 PG_TEST_URL := $(UNGPHO_TEST_POSTGRES_URL)
+# The suite runs on every core (pytest-xdist, a test database per worker); the tests that share
+# a resource carry an xdist_group mark and run on one worker (tests/conftest.py). PYTEST_XDIST=
+# runs it in one process.
+PYTEST_XDIST ?= -n auto --dist loadgroup
 
 .PHONY: demo test lint messages clean
 
@@ -33,17 +37,20 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy src/ungpho/core
 	@echo "== test suite on SQLite =="
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 	@if [ -n "$(PG_TEST_URL)" ]; then \
 		echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="; \
-		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -m "not browser" $(PYTEST_XDIST) \
+			$(PYTEST_ARGS); \
 	else \
 		echo "PostgreSQL run skipped: set UNGPHO_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/ungpho to run the suite on PostgreSQL too."; \
 	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy src/ungpho/core
 
 # Development time: refresh the .po files from the sources and compile them (needs gettext).
 messages: $(STAMP)

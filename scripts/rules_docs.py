@@ -1,6 +1,6 @@
 """Regenerate the input schemas at the end of docs/rules.md from the facts models.
 
-Run: .venv/bin/python scripts/rules_docs.py  (tests/test_rules_cli.py checks they match)
+Run: .venv/bin/python scripts/rules_docs.py  (tests/cli/test_rules_cli.py checks they match)
 """
 
 import json

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests import factories
+
 REPO = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -48,6 +50,17 @@ def tcp_reachable(host: str, port: int, timeout_s: float = 2.0) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """The tests on the shared broker (UNGPHO_TEST_MQTT_URL) run on one pytest-xdist worker
+    (make test: --dist loadgroup), one after another: subscribed to the same topics, two
+    tests at once would each receive the other's messages. Everything else a test uses is
+    its own (free ports, tmp_path, a database per worker, private brokers)."""
+    for item in items:
+        if "mqtt_url" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("mqtt-broker"))
 
 
 @pytest.fixture(scope="session")
@@ -314,46 +327,12 @@ def smtp_settings(settings, smtp_server):
 @pytest.fixture
 def gamma_station(db):
     """A Hà Nội gamma dose-rate station with a 0.5 µSv/h limit and a token."""
-    from types import SimpleNamespace
-
-    from ungpho.monitoring.models import Parameter
-    from ungpho.monitoring.services import station_token_issue, station_upsert, threshold_set
-
-    gamma = Parameter.objects.get(code="GammaDR")  # the national catalogue, synced on migrate
-    station = station_upsert(code="HN-GAMMA-01", name="Trạm phóng xạ Hà Nội",
-                             province_code="01", lat=21.0285, lon=105.8542)
-    threshold_set(station=station, parameter=gamma, level_1=0.5)
-    return SimpleNamespace(station=station, parameter=gamma,
-                           token=station_token_issue(station=station))
+    return factories.gamma_station()
 
 
 @pytest.fixture
 def duty_officer(db):
-    from ungpho.accounts.roles import Role
-    from ungpho.accounts.services import user_upsert
-
-    return user_upsert(username="trucban", password="mat-khau-dai-123", email="trucban@x.vn",
-                       role=Role.NATIONAL_DUTY)
-
-
-def call_report(*, minutes_ago: float = 0, province: str = "01", lat: float = 21.0,
-                lon: float = 105.8, first_information_at=None, **fields):
-    """An open call report in ``province``, its first information ``minutes_ago``."""
-    import datetime as dt
-
-    from ungpho.incidents.models import IncidentReport
-
-    at = first_information_at or dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
-    return IncidentReport.objects.create(source="call", province_id=province, lat=lat, lon=lon,
-                                         first_information_at=at, opened_at=at, updated_at=at,
-                                         **fields)
-
-
-def incident_from_call(by, *, exercise: bool = False, **report):
-    """An incident opened by ``by`` from a fresh call report (``report``: see call_report)."""
-    from ungpho.incidents.response import incident_open
-
-    return incident_open(report=call_report(**report), by=by, exercise=exercise)
+    return factories.duty_officer()
 
 
 def in_threads(count: int, target) -> list[Exception]:

@@ -19,7 +19,8 @@ import shutil
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from tests.conftest import REPO, incident_from_call, ungpho
+from tests.conftest import REPO, ungpho
+from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import Notification

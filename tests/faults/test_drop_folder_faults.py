@@ -9,7 +9,7 @@ import os
 import pytest
 
 from tests.faults.conftest import database_refuses
-from tests.test_station_files import _write
+from tests.monitoring.test_station_files import _write
 from ungpho.faults.models import DeadLetter
 from ungpho.monitoring.drop_folder import drop_folder_pass
 from ungpho.monitoring.files import files_ingest, station_files

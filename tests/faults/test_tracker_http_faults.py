@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from tests.faults.conftest import database_refuses
-from tests.test_trackers import _position, tracked  # noqa: F401 (a fixture)
+from tests.preparedness.test_trackers import _position, tracked  # noqa: F401 (a fixture)
 from ungpho.faults.doors import deadletter_retry
 from ungpho.faults.models import DeadLetter
 from ungpho.preparedness.models import TrackerPosition

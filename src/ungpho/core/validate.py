@@ -34,7 +34,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
@@ -244,7 +244,7 @@ def int_parse(text: object, *, field: str, bounds: tuple[int, int] = INTEGER) ->
     digits = raw.removeprefix("-").removeprefix("+") if raw is not None else ""
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
         raise Invalid(field, Message(ERR_INTEGER, value=_shown(text)))
-    return int_checked(int(raw), field=field, bounds=bounds)
+    return int_checked(int(cast(str, raw)), field=field, bounds=bounds)  # digits: not None
 
 
 def number_checked(value: object, *, field: str, low: float | None = None,

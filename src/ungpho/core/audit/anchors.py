@@ -16,6 +16,7 @@ import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ungpho.core.audit.chain import canonical_json, key_id
 from ungpho.core.audit.findings import Finding
@@ -52,7 +53,7 @@ def anchors_read(lines: Iterable[str], *, key: bytes,
             continue
         try:
             data = json.loads(line)
-            fields = {"seq": int(data["seq"]), "hash": str(data["hash"]),
+            fields: dict[str, Any] = {"seq": int(data["seq"]), "hash": str(data["hash"]),
                       "key": str(data["key"]), "at": str(data["at"])}
             at = dt.datetime.fromisoformat(fields["at"])
             mac = str(data["mac"])

@@ -6,6 +6,7 @@ deleted leaves an image with no row, and a row inserted has none."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 from ungpho.core.audit.findings import Finding
 
@@ -27,7 +28,7 @@ def rows_compare(*, table: str, rows: Mapping[str, Mapping[str, object]],
         row, imaged = rows.get(row_id), images.get(row_id)
         where = f"{table} #{row_id}"
         if row is None:
-            seq, _image = imaged
+            seq, _image = cast("tuple[int, Mapping[str, object]]", imaged)  # id from images
             findings.append(Finding("row.missing", f"{where}: dòng đã ghi ở mục #{seq} không còn "
                                     f"trong cơ sở dữ liệu / the row audited at #{seq} is gone "
                                     f"(deleted)", table=table, row=row_id, audit_seq=seq))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from shapely.geometry import Point, Polygon
 
@@ -43,7 +44,7 @@ def circle_contains(lat_deg: float, lon_deg: float, *, centre_lat_deg: float,
     if not math.isfinite(radius_km) or radius_km < 0:
         raise ValueError(f"radius_km must be a finite number ≥ 0, got {radius_km!r}")
     distance_m = great_circle_distance_m(centre_lat_deg, centre_lon_deg, lat_deg, lon_deg)
-    return distance_m <= radius_km * 1000.0
+    return cast(bool, distance_m <= radius_km * 1000.0)  # a float distance for one point
 
 
 def polygon_contains(lat_deg: float, lon_deg: float,

@@ -172,7 +172,7 @@ def _entry(raw: Any, problems: list[str], label: str) -> ParameterSpec | None:
         return None
     return ParameterSpec(code=code, name_vi=names["name_vi"] or "",
                          name_en=names["name_en"] or "", unit=unit, range_min=low,
-                         range_max=high, station_types=tuple(types), aliases=tuple(aliases),
+                         range_max=high, station_types=tuple(types or ()), aliases=tuple(aliases),
                          citation=names["citation"] or "")
 
 

@@ -104,7 +104,7 @@ def _row(raw: Any, label: str, head: Mapping[str, Any], params: Catalogue,
     problem: list[str] = [f"field {key}: unknown (fields: {', '.join(_ROW)})"
                           for key in raw if key not in _ROW]
     problem += [f"field {key}: missing" for key in _ROW[:5] if key not in raw]
-    code = raw.get("parameter")
+    code: Any = raw.get("parameter")
     spec = params.find(code, "ambient_air") if isinstance(code, str) else None
     if "parameter" in raw and (spec is None or spec.code != code):
         problem.append(f"field parameter: {code!r} is not an ambient_air code of "
@@ -115,7 +115,7 @@ def _row(raw: Any, label: str, head: Mapping[str, Any], params: Catalogue,
     if "averaging" in raw and raw["averaging"] not in AVERAGINGS:
         problem.append(f"field averaging: {raw['averaging']!r} is not one of "
                        f"{', '.join(AVERAGINGS)}")
-    limit = raw.get("limit")
+    limit: Any = raw.get("limit")
     if "limit" in raw and not (_is_number(limit) and limit > 0):
         problem.append(f"field limit: must be a positive number, got {limit!r}")
     for key in ("table", "article", "note"):

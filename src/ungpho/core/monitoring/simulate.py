@@ -65,7 +65,7 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -361,7 +361,7 @@ class _StationRun:
         return np.vstack([np.round(values[row], decimals[row]) for row in range(len(decimals))])
 
     def _ramp_apply(self, row: np.ndarray, white: np.ndarray, times_s: np.ndarray) -> None:
-        ramp = self.ramp
+        ramp = cast(Ramp, self.ramp)  # called when there is one
         elapsed_s = times_s - ramp.start.timestamp()
         inside = elapsed_s >= 0
         if not inside.any():
@@ -377,7 +377,7 @@ def _mean(profile: _Profile, background: Mapping[str, float]) -> float:
     if profile.symbol in background:
         return float(background[profile.symbol])
     if profile.derived_from in background:
-        return float(background[profile.derived_from]) * _PM10_RATIO
+        return float(background[cast(str, profile.derived_from)]) * _PM10_RATIO
     return profile.mean
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ungpho.core.rules.criteria import absent_note, facts_flatten, rules_match
-from ungpho.core.rules.decision import Decision, Text
+from ungpho.core.rules.decision import Criterion, Decision, Text
 from ungpho.core.rules.facts import IncidentFacts
 from ungpho.core.rules.loader import Instrument
 from ungpho.core.rules.tables import AlarmLevels
@@ -27,7 +27,9 @@ def alarm_level(facts: IncidentFacts, instrument: Instrument, *, category: str |
                                     "The hazard category picks the alarm scale."),))
     scheme = next(s for s in table.schemes if category in s.categories)
     flat = facts_flatten(facts) | (derived or {})
-    result, matched, unknown = None, [], []
+    matched: list[Criterion] = []
+    unknown: list[str] = []
+    result = None
     for level in sorted(scheme.levels, key=lambda lv: -lv.rank):
         evaluation = rules_match(instrument, level.criteria, flat, level.id)
         matched += evaluation.matched

@@ -103,7 +103,9 @@ def hazard_category(facts: HazardFacts, instrument: Instrument) -> Decision:
                         notes=(absent_note(instrument, "hazard_categories"),))
     zones = instrument.tables.get("zones")
     flat, shown, missing, notes = _derived(facts, zones if isinstance(zones, Zones) else None)
-    result, matched, unknown_more_severe = None, [], []
+    matched: list[Criterion] = []
+    unknown_more_severe: list[str] = []
+    result = None
     for row in sorted(table.categories, key=lambda c: c.rank):
         evaluation = rules_match(instrument, row.criteria, flat, row.category)
         matched += [Criterion(c.id, c.citation, c.text,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ungpho.core.rules.intervals import Interval, interval_parse
 from ungpho.core.rules.units import Measure, UnitError
@@ -98,7 +98,7 @@ def condition_eval(condition: Condition, facts: Mapping[str, Any]) -> bool | Non
         if False in results:
             return False
         return None if None in results else True
-    value = facts.get(condition.fact)
+    value = facts.get(cast(str, condition.fact))  # a condition without `all` names a fact
     if value is None:
         return None
     if condition.within is not None:
@@ -114,7 +114,7 @@ def condition_eval(condition: Condition, facts: Mapping[str, Any]) -> bool | Non
 def condition_facts(condition: Condition) -> tuple[str, ...]:
     if condition.all:
         return tuple(f for c in condition.all for f in condition_facts(c))
-    return (condition.fact,)
+    return (cast(str, condition.fact),)
 
 
 def fact_show(name: str, value: Any) -> str:

@@ -68,7 +68,7 @@ def confirmed_problems(instrument: Instrument, on: date, confirmed: dict[str, An
     """(field, message) for each of ``hazard_category``, ``alarm_level``, ``scope`` and
     ``lead`` in ``confirmed`` (the classification chosen) that the instruments in force on
     ``on`` do not define; empty when all are good. A value left empty is not judged."""
-    problems = []
+    problems: list[tuple[str, str]] = []
     category = confirmed.get("hazard_category") or ""
     categories = categories_of(instrument)
     if category and category not in categories:

@@ -8,6 +8,7 @@ deadline itself (the latest lawful classification), which the item says.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from ungpho.core.rules.criteria import absent_note
 from ungpho.core.rules.decision import Criterion, Decision, Text
@@ -26,7 +27,8 @@ def legal_deadlines(*, category: str, first_information_at: datetime,
                         notes=(absent_note(instrument, "deadlines"),))
     conditions = {"transboundary": transboundary, "upz_extends_abroad": upz_extends_abroad}
     classify = next(a for a in table.actions if a.id == "classify")
-    items, matched, missing, notes = [], [], [], [n.text() for n in table.notes]
+    items: list[dict[str, Any]] = []
+    matched, missing, notes = [], [], [n.text() for n in table.notes]
     for action in table.actions:
         if action.only_if and not conditions[action.only_if]:
             if conditions[action.only_if] is None:

@@ -23,6 +23,7 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
+from pydantic_core import ErrorDetails
 
 from ungpho.core.rules.conditions import FactSpec
 from ungpho.core.rules.quantities import (
@@ -88,7 +89,7 @@ def json_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
-def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     if error["type"] == "extra_forbidden":
         key = str(error["loc"][-1])
         known = _known_keys(model, error["loc"][:-1])
@@ -100,7 +101,7 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
 
 
 def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    current: Any = model
+    current: type[BaseModel] | None = model
     for part in loc:
         if isinstance(part, int):
             continue

@@ -94,7 +94,7 @@ def _instrument_load(folder: Path, problems: list[str]) -> Instrument | None:
             continue
         if isinstance(data, dict):  # top-level "_name" keys only hold YAML anchors
             data = {k: v for k, v in data.items() if not str(k).startswith("_")}
-        kind = data.get("table") if isinstance(data, dict) else None
+        kind: Any = data.get("table") if isinstance(data, dict) else None
         model = TABLE_MODELS.get(kind) if isinstance(kind, str) else None
         if model is None:
             problems.append(f"{path}: table: {kind!r} is not one of {sorted(TABLE_MODELS)}")

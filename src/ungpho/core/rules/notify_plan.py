@@ -135,5 +135,5 @@ def required_with(required: list[Required], also: tuple[tuple[str, str], ...] | 
 def deadline_done(action: str, delivered_parties: set[str] | frozenset[str]) -> bool:
     """Whether a "notify" deadline is done: every party it is about has been delivered to.
     False for an action this module does not know (the officer marks it by hand)."""
-    parties = DEADLINE_PARTIES.get(action)
+    parties = DEADLINE_PARTIES.get(action, frozenset())
     return bool(parties) and parties <= set(delivered_parties)

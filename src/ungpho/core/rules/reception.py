@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from ungpho.core.rules.guidance import FormField, ReceptionForm
 from ungpho.core.validate import (
@@ -162,7 +162,8 @@ def _placement(raw: Mapping[str, Any], call_time: str | None, *, now: datetime,
     for name in ("province", "facility", "radioactive_source"):
         place[name] = _text(raw.get(name)) or None
         if place[name] and text_problem(place[name], max_chars=MAX_TEXT["text"]):
-            problems.append((name, text_problem(place[name], max_chars=MAX_TEXT["text"])))
+            problems.append((name, cast(str, text_problem(place[name],
+                                                          max_chars=MAX_TEXT["text"]))))
             place[name] = None
     if not (place["province"] or place["facility"] or len(given) == 2):
         problems.append(("province", ERR_PLACE))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from ungpho.core.rules.criteria import facts_flatten, rules_match
-from ungpho.core.rules.decision import Decision, NoInstrumentInForce, Text
+from ungpho.core.rules.decision import Criterion, Decision, NoInstrumentInForce, Text
 from ungpho.core.rules.facts import ScopeFacts
 from ungpho.core.rules.loader import Instrument, rulebook
 from ungpho.core.rules.tables import IncidentScope, ScopeLevel
@@ -31,7 +31,9 @@ def incident_scope(facts: ScopeFacts, instrument: Instrument, on: date) -> Decis
         notes.append(Text(f"Không có văn bản về sự cố cấp quốc gia có hiệu lực ngày {on}.",
                           f"No national-scope instrument held was in force: {error}"))
     flat = facts_flatten(facts, "scope.")
-    result, matched, unknown = None, [], []
+    matched: list[Criterion] = []
+    unknown: list[str] = []
+    result = None
     for source, level in sorted(levels, key=lambda pair: -pair[1].rank):
         evaluation = rules_match(source, level.criteria, flat, level.id)
         matched += evaluation.matched

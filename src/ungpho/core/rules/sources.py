@@ -7,9 +7,18 @@ as IAEA RS-G-1.9 §3.3 aggregates them); otherwise by the most dangerous single 
 
 from __future__ import annotations
 
+from typing import cast
+
 from ungpho.core.rules.decision import Criterion, Decision, Text
-from ungpho.core.rules.facts import FactsError, IncidentFacts, Problem, SourceFacts
+from ungpho.core.rules.facts import (
+    EventFacts,
+    FactsError,
+    IncidentFacts,
+    Problem,
+    SourceFacts,
+)
 from ungpho.core.rules.loader import rulebook
+from ungpho.core.rules.quantities import Measure
 from ungpho.core.rules.tables import DValues, SourceGroups
 
 
@@ -35,11 +44,12 @@ def source_a_over_d(source: SourceFacts) -> tuple[float | None, str | None, list
     missing = [name for name in ("nuclide", "activity") if getattr(source, name) is None]
     if missing:
         return None, None, missing
-    d = d_value_bq(source.nuclide)
+    nuclide, activity = cast(str, source.nuclide), cast(Measure, source.activity)  # not missing
+    d = d_value_bq(nuclide)
     if d is None:
-        return 0.0, f"{source.nuclide}: D unlimited, A/D = 0", []
-    ratio = source.activity.si / d
-    return ratio, f"{source.nuclide} {source.activity.given} / D {d / 1e12:g} TBq = {ratio:.4g}", []
+        return 0.0, f"{nuclide}: D unlimited, A/D = 0", []
+    ratio = activity.si / d
+    return ratio, f"{nuclide} {activity.given} / D {d / 1e12:g} TBq = {ratio:.4g}", []
 
 
 def sources_a_over_d(sources: tuple[SourceFacts, ...], aggregated: bool,
@@ -54,7 +64,7 @@ def sources_a_over_d(sources: tuple[SourceFacts, ...], aggregated: bool,
     if unknown:
         raise FactsError(unknown)
     missing = [f"{path}[{i}].{m}" for i, _, _, ms in parts for m in ms]
-    known = [(ratio, how) for _, ratio, how, _ in parts if ratio is not None]
+    known = [(ratio, cast(str, how)) for _, ratio, how, _ in parts if ratio is not None]
     if not known or (aggregated and missing):
         return None, "", missing
     if aggregated:
@@ -96,7 +106,7 @@ def source_status_classified(facts: IncidentFacts) -> str | None:
     event = facts.event
     out_of_control = bool(event and event.source_out_of_control)
     if activity in ("illicit_trafficking", "malicious_act") or (
-            out_of_control and event.malicious_act):
+            out_of_control and cast(EventFacts, event).malicious_act):
         return "stolen"
     if activity == "orphan_source" or out_of_control:
         return "lost"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ungpho.core.rules.criteria import absent_note
 from ungpho.core.rules.decision import Criterion, Decision, Text
@@ -27,7 +27,7 @@ def protective_rows(table: Zones, *, power_w: float | None, a_over_d: float | No
     return [row for row in table.protective_zones
             if (row.basis == "fissile_material_within_500_m" and fissile)
             or (row.range is not None and values.get(row.basis) is not None
-                and row.range.contains(values[row.basis]))]
+                and row.range.contains(cast(float, values[row.basis])))]
 
 
 def reference_radii_m(table: Zones, power_w: float) -> dict[str, float]:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -266,7 +266,7 @@ def nowcast_inputs(hourly: HourlySeries, at_s: float) -> list[float | None]:
 
 def _iso(times_s: np.ndarray) -> list[str]:
     ms = np.round(np.asarray(times_s, np.float64) * 1000).astype(np.int64)
-    unit = "ms" if np.any(ms % 1000) else "s"
+    unit: Literal["ms", "s"] = "ms" if np.any(ms % 1000) else "s"
     return np.datetime_as_string(ms.astype("datetime64[ms]"), unit=unit,
                                  timezone="UTC").tolist()
 

@@ -45,7 +45,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 #: §2.1.b: the parameters of VN_AQI, in the order used to break ties.
 POLLUTANTS = ("PM2.5", "PM10", "SO2", "NO2", "CO", "O3")
@@ -159,7 +162,7 @@ class AqiResult:
                 "category": None if self.category is None else self.category.as_dict()}
 
 
-def _missing(value: object) -> bool:
+def _missing(value: object) -> TypeIs[None]:  # or NaN: only `not _missing(x)` narrows (to float)
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 

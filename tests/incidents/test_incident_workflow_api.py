@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from tests.conftest import in_threads, incident_from_call
+from tests.conftest import in_threads
+from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.incidents.models import ActivationPackage, IncidentTask

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from tests.conftest import incident_from_call
+from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import PublicMessage
@@ -30,7 +30,7 @@ from ungpho.incidents.roles import role_appoint
 
 pytestmark = pytest.mark.django_db
 
-XSD = Path(__file__).resolve().parent / "data" / "CAP-v1.2.xsd"
+XSD = Path(__file__).resolve().parents[1] / "data" / "CAP-v1.2.xsd"
 C = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
 A = {"a": "http://www.w3.org/2005/Atom"}
 URL = "http://ungpho.test"

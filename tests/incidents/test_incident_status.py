@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import incident_from_call
+from tests.factories import incident_from_call
 from ungpho.alerts.models import Notification
 from ungpho.alerts.services import notification_enqueue
 from ungpho.core.rules.loader import RULES_DIR

@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.conftest import call_report, in_threads
+from tests.conftest import in_threads
+from tests.factories import call_report
 from ungpho.alerts.models import Notification
 from ungpho.audit.models import AuditEntry
 from ungpho.core.formats.readings_json import ParsedReading
@@ -68,7 +69,7 @@ def test_a_station_report_runs_15_minutes_from_its_first_information(
 
 def test_a_call_and_a_lost_source_start_their_clocks_from_their_first_information(
         duty_officer):
-    from tests.test_reception import CALL, NOW
+    from tests.incidents.test_reception import CALL, NOW
     from ungpho.incidents.reception import report_receive
     from ungpho.preparedness.services import facility_upsert, source_register, source_status_set
 
@@ -97,7 +98,7 @@ def test_the_desk_and_the_report_page_show_the_countdown_from_the_server(
 
 
 def test_the_api_gives_a_reports_deadline_as_the_worker_keeps_it(client, duty_officer):
-    from tests.test_reception import _basic
+    from tests.incidents.test_reception import _basic
 
     report = call_report(minutes_ago=20)
     report_deadlines_process()  # started, breached, step 1

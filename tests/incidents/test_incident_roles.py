@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.conftest import incident_from_call
+from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.incidents.models import IncidentRole

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.conftest import call_report
+from tests.factories import call_report
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.core.rules.loader import RULES_DIR

@@ -14,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import time_machine
 
-from tests.conftest import free_port, incident_from_call
+from tests.conftest import free_port
+from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.channels import Mailer, channel_send

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.conftest import incident_from_call
+from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import Contact, Notification

@@ -117,7 +117,7 @@ def test_a_refused_form_shows_the_problem_beside_its_field_with_the_values_kept(
 
 def test_the_form_starts_from_the_facts_of_the_call_that_opened_the_incident(
         client, duty_officer):
-    from tests.test_reception import CALL, NOW
+    from tests.incidents.test_reception import CALL, NOW
 
     report = report_receive(answers={**CALL, "call_verified": "yes"}, by=duty_officer, now=NOW)
     incident = incident_open(report=report, by=duty_officer)

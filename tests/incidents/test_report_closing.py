@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import call_report
+from tests.factories import call_report
 from ungpho.audit.models import AuditEntry
 from ungpho.incidents.models import IncidentReport, ReportStatusChange
 from ungpho.incidents.report_status import report_close, report_reopen

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-LOCALE = Path(__file__).resolve().parents[1] / "src" / "ungpho" / "locale"
+LOCALE = Path(__file__).resolve().parents[2] / "src" / "ungpho" / "locale"
 
 
 @pytest.mark.parametrize("english, vietnamese", [

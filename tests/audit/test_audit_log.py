@@ -135,7 +135,7 @@ def test_a_log_from_before_the_key_is_carried_over_by_a_re_anchor_that_freezes_i
 def test_rows_written_before_images_get_a_baseline_that_deep_verify_compares(duty_officer):
     from django.apps import apps
 
-    from tests.conftest import incident_from_call
+    from tests.factories import incident_from_call
     from ungpho.audit.carry_over import images_baseline
     from ungpho.audit.verify import audit_verify
     from ungpho.incidents.models import Incident
@@ -211,7 +211,7 @@ def test_no_cascade_reaches_the_append_only_records(duty_officer):
     that wrote entries leaves them as written, naming it."""
     from django.db.models import ProtectedError
 
-    from tests.conftest import incident_from_call
+    from tests.factories import incident_from_call
     from ungpho.incidents.models import IncidentLogEntry
 
     incident = incident_from_call(duty_officer)

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import incident_from_call
+from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.core.text_fold import fold_map, folded

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from tests import test_registry_import_export as _stations
 from tests.conftest import ungpho
+from tests.monitoring import test_registry_import_export as _stations
 
 #: A data dir of its own, migrated: the fixture of the station registry's command tests.
 env = _stations.env

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.db import connection
 
-from tests.conftest import call_report
+from tests.factories import call_report
 from ungpho.audit.guards import unguard_sql
 from ungpho.audit.models import AuditEntry
 from ungpho.audit.services import snapshot
