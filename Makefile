@@ -37,6 +37,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy src/ungpho/core
 	@echo "== test suite on SQLite =="
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
@@ -50,6 +51,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy src/ungpho/core
 
 # Development time: refresh the .po files from the sources and compile them (needs gettext).
