@@ -12,6 +12,7 @@ import math
 from typing import TextIO
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
@@ -189,6 +190,7 @@ def _incident_from_tracker_alert(out: TextIO) -> None:
     from ungpho.incidents.models import IncidentReport
     from ungpho.incidents.response import incident_classify, incident_open
     from ungpho.preparedness.demo_data import TRACKER_SERIAL
+    from ungpho.public.demo import demo_message
 
     report = IncidentReport.objects.filter(radioactive_source__serial=TRACKER_SERIAL,
                                            status=IncidentReport.Status.OPEN).first()
@@ -202,7 +204,13 @@ def _incident_from_tracker_alert(out: TextIO) -> None:
     incident_classify(incident=incident, facts=facts, by=officer)
     out.write(f"Sự cố / incident {incident.code} (từ báo cáo / from report {report.code}) → "
               f"/incidents/{incident.pk}/\n")
-    demo_response(incident, out=out)
+    with transaction.atomic():  # the response and its public message: one, as before
+        package = demo_response(incident)
+        message = demo_message(incident)
+    out.write(f"  ứng phó / response: gói / package {package.code}, "
+              f"{incident.tasks.count()} nhiệm vụ / tasks, báo cáo tình hình số 1 / sitrep "
+              f"no. 1, bản tin công chúng số {message.number} / public message → /public/alerts/"
+              f"\n")
     demo_drill(out=out)
 
 

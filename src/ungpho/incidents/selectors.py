@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ungpho.accounts.selectors import scoped
+from ungpho.alerts.models import PublicMessage
 from ungpho.audit.selectors import images_last
 from ungpho.audit.services import image_of
 from ungpho.core.geo.distance import great_circle_distance_m
@@ -111,6 +112,14 @@ def incidents_visible(*, user, now: dt.datetime | None = None):
                        distinct=True),
         overdue_tasks=Count("tasks", filter=task_overdue_q(now, "tasks__"), distinct=True))
     return scoped(incidents, user, province_field="province", facility_field="facility")
+
+
+def message_current(incident) -> PublicMessage | None:
+    """The incident's released public message in force (its area is on the incident map):
+    the newest released one that is not a Cancel (a superseded or cancelled message is no
+    longer released)."""
+    return incident.public_messages.filter(status=PublicMessage.Status.RELEASED).exclude(
+        msg_type="Cancel").order_by("-number").first()
 
 
 def incident_duplicates(reports: list[IncidentReport], incidents: list[Incident]

@@ -18,22 +18,15 @@ import datetime as dt
 from django.urls import reverse
 
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_render import guidance_text, instrument_for, template_of
 from ungpho.core.formats.atom import AtomEntry, atom_feed
 from ungpho.core.formats.cap import CapAlert, CapArea, CapInfo, cap_parameters, cap_xml
 from ungpho.core.rules.alarm import alarm_level_id
 from ungpho.core.vietnam_time import VIETNAM
+from ungpho.public.render import guidance_text, instrument_for, template_of
 
 #: How long after the announced next update a message still stands.
 EXPIRES_MARGIN = dt.timedelta(minutes=30)
 LANGS = {"vi": "vi-VN", "en": "en-US"}
-
-
-def message_current(incident) -> PublicMessage | None:
-    """The released public message in force: the newest released one that is not a Cancel
-    (a superseded or cancelled message is no longer released)."""
-    return incident.public_messages.filter(status=PublicMessage.Status.RELEASED).exclude(
-        msg_type="Cancel").order_by("-number").first()
 
 
 def messages_released(*, current_only: bool = True, incident=None):
