@@ -18,7 +18,8 @@ def cmd_alerts_cap(args) -> int:
     _require_database(migrated=True)
     from ungpho.alerts.links import public_url
     from ungpho.incidents.models import Incident
-    from ungpho.public.cap import message_cap_xml, messages_released
+    from ungpho.public.cap import message_cap_xml
+    from ungpho.public.selectors import messages_released
 
     incident = None
     if args.incident is not None:
