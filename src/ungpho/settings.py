@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ungpho.monitoring",
     "ungpho.incidents",
     "ungpho.alerts",
+    "ungpho.public",
     "ungpho.web",
     "ninja",  # Swagger UI of /api/docs from the package's own files: offline, under the CSP
 ]

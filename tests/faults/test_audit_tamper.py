@@ -24,13 +24,6 @@ from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import Notification
-from ungpho.alerts.public_messages import (
-    message_approve,
-    message_draft,
-    message_edit,
-    message_release,
-)
-from ungpho.alerts.public_render import instrument_for, template_fields
 from ungpho.alerts.services import notification_enqueue
 from ungpho.audit.models import AuditEntry
 from ungpho.audit.services import audit_record
@@ -50,6 +43,13 @@ from ungpho.incidents.response import incident_classify, incident_note
 from ungpho.incidents.roles import role_appoint
 from ungpho.incidents.sitreps import sitrep_issue
 from ungpho.incidents.tasks import task_create
+from ungpho.public.messages import (
+    message_approve,
+    message_draft,
+    message_edit,
+    message_release,
+)
+from ungpho.public.render import instrument_for, template_fields
 from ungpho.worker import worker_tick
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -178,8 +178,8 @@ def test_an_unconfirmed_radiation_exceedance_is_being_verified_on_the_public_map
 
 def test_a_released_public_message_confirms_the_exceedance_for_the_public(
         client, gamma_station, duty_officer):
-    from ungpho.alerts.public_messages import message_approve, message_draft, message_release
-    from ungpho.alerts.public_render import instrument_for, template_fields
+    from ungpho.public.messages import message_approve, message_draft, message_release
+    from ungpho.public.render import instrument_for, template_fields
 
     _exceed(gamma_station.station)
     incident = incident_open(report=IncidentReport.objects.get(), by=duty_officer)
@@ -187,7 +187,7 @@ def test_a_released_public_message_confirms_the_exceedance_for_the_public(
     message = message_draft(incident=incident, template="initial", by=duty_officer,
                             public_url="http://ungpho.test")
     fields, _flags = template_fields(instrument_for(incident), "initial")
-    from ungpho.alerts.public_messages import message_edit
+    from ungpho.public.messages import message_edit
 
     message = message_edit(message=message, revision=1, by=duty_officer, changes={"values": {
         f.name: message.values.get(f.name) or "có" for f in fields}})

@@ -9,19 +9,19 @@ import pytest
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
-from ungpho.alerts.public_messages import (
+from ungpho.incidents.models import IncidentReport
+from ungpho.incidents.response import incident_open, report_link
+from ungpho.incidents.roles import role_appoint
+from ungpho.preparedness.services import facility_upsert, source_register
+from ungpho.preparedness.trackers import positions_ingest, tracker_enable
+from ungpho.public.messages import (
     message_approve,
     message_cancel_draft,
     message_draft,
     message_edit,
     message_release,
 )
-from ungpho.alerts.public_render import instrument_for, template_fields
-from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import incident_open, report_link
-from ungpho.incidents.roles import role_appoint
-from ungpho.preparedness.services import facility_upsert, source_register
-from ungpho.preparedness.trackers import positions_ingest, tracker_enable
+from ungpho.public.render import instrument_for, template_fields
 
 pytestmark = pytest.mark.django_db
 AREA = {"type": "Polygon", "coordinates": [[[106.66, 20.80], [106.80, 20.80], [106.80, 20.88],

@@ -15,18 +15,18 @@ from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_messages import (
+from ungpho.cli import main
+from ungpho.incidents.models import IncidentReport
+from ungpho.incidents.response import IncidentError, incident_classify, incident_open
+from ungpho.incidents.roles import role_appoint
+from ungpho.public.messages import (
     message_approve,
     message_cancel_draft,
     message_draft,
     message_edit,
     message_release,
 )
-from ungpho.alerts.public_render import instrument_for, template_fields
-from ungpho.cli import main
-from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import IncidentError, incident_classify, incident_open
-from ungpho.incidents.roles import role_appoint
+from ungpho.public.render import instrument_for, template_fields
 
 pytestmark = pytest.mark.django_db
 

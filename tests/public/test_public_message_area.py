@@ -11,8 +11,6 @@ from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_messages import message_approve, message_draft, message_edit
-from ungpho.alerts.public_render import instrument_for, template_fields
 from ungpho.core.geo.area_contains import area_contains
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.response import IncidentError, incident_open
@@ -20,6 +18,8 @@ from ungpho.incidents.roles import role_appoint
 from ungpho.preparedness.models import RadioactiveSource
 from ungpho.preparedness.services import facility_upsert, source_register
 from ungpho.preparedness.trackers import positions_ingest, tracker_enable
+from ungpho.public.messages import message_approve, message_draft, message_edit
+from ungpho.public.render import instrument_for, template_fields
 
 pytestmark = pytest.mark.django_db
 URL = "http://ungpho.test"

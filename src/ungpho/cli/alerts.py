@@ -17,8 +17,9 @@ def cmd_alerts_cap(args) -> int:
     require_database(migrated=True)
     # The apps' models exist only once main() has set Django up.
     from ungpho.alerts.links import public_url
-    from ungpho.alerts.public_cap import message_cap_xml, messages_released
     from ungpho.incidents.models import Incident
+    from ungpho.public.cap import message_cap_xml
+    from ungpho.public.selectors import messages_released
 
     incident = None
     if args.incident is not None:

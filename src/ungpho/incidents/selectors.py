@@ -114,6 +114,14 @@ def incidents_visible(*, user, now: dt.datetime | None = None):
     return scoped(incidents, user, province_field="province", facility_field="facility")
 
 
+def message_current(incident) -> PublicMessage | None:
+    """The incident's released public message in force (its area is on the incident map):
+    the newest released one that is not a Cancel (a superseded or cancelled message is no
+    longer released)."""
+    return incident.public_messages.filter(status=PublicMessage.Status.RELEASED).exclude(
+        msg_type="Cancel").order_by("-number").first()
+
+
 def incident_duplicates(reports: list[IncidentReport], incidents: list[Incident]
                         ) -> dict[int, list[tuple[Incident, str]]]:
     """For each report (by pk), those of ``incidents`` (open ones, e.g.

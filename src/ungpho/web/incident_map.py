@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_cap import message_current
+from ungpho.incidents.selectors import message_current
 from ungpho.preparedness.models import TrackerPosition
 
 #: How many of the source's newest positions the map draws as its track.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ungpho.incidents.deadlines import deadline_acknowledge, deadline_meet
 from ungpho.incidents.models import IncidentLogEntry
+from ungpho.incidents.page_cards import cards_context
 from ungpho.incidents.response import (
     IncidentError,
     incident_note,
@@ -33,7 +34,6 @@ from ungpho.web import (
     incident_closure,
     incident_facts,
     incident_map,
-    incident_messages,
     incident_notifications,
     incident_response,
     incident_roles,
@@ -101,7 +101,7 @@ def incident_detail(request: HttpRequest, pk: int):
                                            now=dt.datetime.now(dt.UTC))),
         **incident_roles.context(incident, request.user),
         **incident_map.context(incident, request.user),
-        **incident_messages.context(incident, request.user),
+        **cards_context(incident, request.user),
         **incident_closure.context(incident, request.user),
         **incident_facts.context(incident, request),
         **incident_response.context(incident, request.user),

@@ -14,14 +14,10 @@ from django.views.decorators.http import require_GET
 
 from ungpho.alerts.links import public_url
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_cap import (
-    alerts_atom,
-    message_cap_xml,
-    message_title,
-    messages_released,
-)
-from ungpho.alerts.public_render import guidance_text, instrument_for
 from ungpho.core.formats.cap import CAP_MIME
+from ungpho.public.cap import alerts_atom, message_cap_xml, message_title
+from ungpho.public.render import guidance_text, instrument_for
+from ungpho.public.selectors import messages_released
 
 ATOM_MIME = "application/atom+xml"
 

@@ -12,11 +12,13 @@ import math
 from typing import TextIO
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.audit.services import Actor
 from ungpho.cli.demo.contacts import contacts_demo_load
+from ungpho.cli.demo.public_message import demo_message
 from ungpho.cli.demo.registry import DEMO_TRACKER_TOKEN, TRACKER_SERIAL, registry_demo_load
 from ungpho.cli.demo.response import demo_drill, demo_response
 from ungpho.core.formats.readings_json import ParsedReading
@@ -201,7 +203,13 @@ def _incident_from_tracker_alert(out: TextIO) -> None:
     incident_response.incident_classify(incident=incident, facts=facts, by=officer)
     out.write(f"Sự cố / incident {incident.code} (từ báo cáo / from report {report.code}) → "
               f"/incidents/{incident.pk}/\n")
-    demo_response(incident, out=out)
+    with transaction.atomic():  # the response and its public message: one, as before
+        package = demo_response(incident)
+        message = demo_message(incident)
+    out.write(f"  ứng phó / response: gói / package {package.code}, "
+              f"{incident.tasks.count()} nhiệm vụ / tasks, báo cáo tình hình số 1 / sitrep "
+              f"no. 1, bản tin công chúng số {message.number} / public message → /public/alerts/"
+              f"\n")
     demo_drill(out=out)
 
 

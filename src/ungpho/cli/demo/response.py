@@ -1,7 +1,7 @@
 """The demo's response: what a duty desk and a provincial command board do in the first hour
 of the Ir-192 camera incident (roles, activation package, checklist, a task, situation report
-no. 1, public message no. 1), and a closed drill from a call (final report and closure,
-Điều 25). Demo only: ``ungpho demo`` calls it on a fresh incident."""
+no. 1; public message no. 1 is ``public.demo``'s), and a closed drill from a call (final
+report and closure, Điều 25). Demo only: ``ungpho demo`` calls it on a fresh incident."""
 
 from __future__ import annotations
 
@@ -11,16 +11,9 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from ungpho.alerts.links import public_url
-from ungpho.alerts.public_messages import (
-    message_approve,
-    message_draft,
-    message_edit,
-    message_release,
-)
 from ungpho.incidents.closure import final_report_save, incident_closure_decide
 from ungpho.incidents.deadlines import deadline_meet
-from ungpho.incidents.models import Deadline, Incident, IncidentTask
+from ungpho.incidents.models import ActivationPackage, Deadline, Incident, IncidentTask
 from ungpho.incidents.packages import package_apply, packages_suggest
 from ungpho.incidents.phases import checklist_tick, incident_phases, phase_advance
 from ungpho.incidents.reception import report_receive
@@ -29,26 +22,14 @@ from ungpho.incidents.roles import role_appoint
 from ungpho.incidents.sitreps import sitrep_issue
 from ungpho.incidents.tasks import task_update
 
-#: What the provincial board's spokesperson fills in before the first public message.
-MESSAGE_VALUES = {
-    "organisation": {"vi": "Ban chỉ huy ứng phó sự cố TP Hải Phòng",
-                     "en": "Hai Phong City incident command board"},
-    "contact_name": {"vi": "Trần Thị Thu", "en": "Tran Thi Thu"},
-    "contact_agency": {"vi": "Sở Khoa học và Công nghệ Hải Phòng",
-                       "en": "Hai Phong Department of Science and Technology"},
-    "contact_phone": {"vi": "0225 3842 113", "en": "+84 225 3842 113"},
-    "contact_mobile": {"vi": "0912 300 113", "en": "+84 912 300 113"},
-    "contact_email": {"vi": "ungpho@haiphong.example", "en": "ungpho@haiphong.example"},
-}
-
 
 def _user(username: str):
     return get_user_model().objects.get(username=username)
 
 
 @transaction.atomic
-def demo_response(incident: Incident, *, out: TextIO) -> None:
-    """Roles, package, checklist, a task done, sitrep no. 1 and public message no. 1."""
+def demo_response(incident: Incident) -> ActivationPackage:
+    """Roles, package, checklist, a task done and sitrep no. 1; the package applied."""
     officer, board = _user("trucban"), _user("bch.haiphong")
     role_appoint(incident=incident, role="commander", user=board, by=officer)
     role_appoint(incident=incident, role="public_information", user=officer, by=board)
@@ -68,17 +49,7 @@ def demo_response(incident: Incident, *, out: TextIO) -> None:
                            "định vị.",
                  actions="Thông báo Công an, Sở KH&CN; điều xe đo suất liều.",
                  next_steps="Khoanh vùng 100 m khi tìm thấy; thu hồi nguồn vào container.")
-    message = message_draft(incident=incident, template="initial", by=officer,
-                            public_url=public_url())
-    values = {**message.values, **MESSAGE_VALUES}
-    message = message_edit(message=message, revision=message.revision, by=officer,
-                           changes={"values": values})
-    message = message_approve(message=message, revision=message.revision, by=board)
-    message = message_release(message=message, by=officer, public_url=public_url())
-    out.write(f"  ứng phó / response: gói / package {package.code}, "
-              f"{incident.tasks.count()} nhiệm vụ / tasks, báo cáo tình hình số 1 / sitrep "
-              f"no. 1, bản tin công chúng số {message.number} / public message → /public/alerts/"
-              f"\n")
+    return package
 
 
 DRILL_CALL = {

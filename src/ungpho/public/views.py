@@ -14,27 +14,27 @@ from django.views.decorators.http import require_POST
 
 from ungpho.alerts.links import public_url
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_area import AREA_FIELDS, area_check, incident_location
-from ungpho.alerts.public_cap import message_current, message_url
-from ungpho.alerts.public_messages import (
+from ungpho.core.validate import POSITIVE_INTEGER
+from ungpho.core.vietnam_time import VIETNAM
+from ungpho.i18n import localized
+from ungpho.incidents.response import IncidentError
+from ungpho.incidents.roles import role_holder
+from ungpho.incidents.selectors import incidents_open, message_current
+from ungpho.public.area import AREA_FIELDS, area_check, incident_location
+from ungpho.public.cap import message_url
+from ungpho.public.messages import (
     message_approve,
     message_cancel_draft,
     message_draft,
     message_edit,
     message_release,
 )
-from ungpho.alerts.public_render import (
+from ungpho.public.render import (
     instrument_for,
     safety_items,
     template_fields,
     templates,
 )
-from ungpho.core.validate import POSITIVE_INTEGER
-from ungpho.core.vietnam_time import VIETNAM
-from ungpho.i18n import localized
-from ungpho.incidents.response import IncidentError
-from ungpho.incidents.roles import role_holder
-from ungpho.incidents.selectors import incidents_open
 from ungpho.web.form_input import form_int, form_time, message_shown, problems_shown
 
 
@@ -194,7 +194,7 @@ def message_page(request: HttpRequest, pk: int, mid: int):
         template_fields(instrument, message.template)
     commander = role_holder(incident, "commander")
     speaker = role_holder(incident, "public_information")
-    return render(request, "web/incident_message.html", {
+    return render(request, "public/incident_message.html", {
         "incident": incident, "message": message, "problems": problems,
         "editable": message.status in PublicMessage.EDITABLE,
         "placeholders": [(f, message.values.get(f.name, {})) for f in placeholders],

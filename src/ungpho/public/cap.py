@@ -18,35 +18,16 @@ import datetime as dt
 from django.urls import reverse
 
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_render import guidance_text, instrument_for, template_of
 from ungpho.core.formats.atom import AtomEntry, atom_feed
 from ungpho.core.formats.cap import CapAlert, CapArea, CapInfo, cap_parameters, cap_xml
 from ungpho.core.rules.alarm import alarm_level_id
 from ungpho.core.vietnam_time import VIETNAM
+from ungpho.public.render import guidance_text, instrument_for, template_of
+from ungpho.public.selectors import messages_released
 
 #: How long after the announced next update a message still stands.
 EXPIRES_MARGIN = dt.timedelta(minutes=30)
 LANGS = {"vi": "vi-VN", "en": "en-US"}
-
-
-def message_current(incident) -> PublicMessage | None:
-    """The released public message in force: the newest released one that is not a Cancel
-    (a superseded or cancelled message is no longer released)."""
-    return incident.public_messages.filter(status=PublicMessage.Status.RELEASED).exclude(
-        msg_type="Cancel").order_by("-number").first()
-
-
-def messages_released(*, current_only: bool = True, incident=None):
-    """Released messages, newest first: those in force only (the default), or every one
-    ever released (superseded and cancelled ones too). Never a draft."""
-    statuses = [PublicMessage.Status.RELEASED] if current_only else [
-        PublicMessage.Status.RELEASED, PublicMessage.Status.SUPERSEDED,
-        PublicMessage.Status.CANCELLED]
-    rows = PublicMessage.objects.filter(status__in=statuses).select_related(
-        "incident", "incident__province", "ended_by").prefetch_related("references")
-    if incident is not None:
-        rows = rows.filter(incident=incident)
-    return rows.order_by("-sent_at", "-pk")
 
 
 def message_url(message: PublicMessage, base: str, *, cap: bool = False) -> str:

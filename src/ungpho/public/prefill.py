@@ -1,6 +1,6 @@
 """What a new public message starts with, taken from the incident: the values of the
 template's placeholders (place, time, facility, source, level, contact …), from the
-incident's location and the message's area (``public_area``), and the basis of the CAP
+incident's location and the message's area (``public.area``), and the basis of the CAP
 certainty. The drafter checks and edits all of it; what the incident does not tell (a
 hotline, a phone number …) is left for the drafter and reported as unfilled until given."""
 
@@ -10,13 +10,13 @@ import datetime as dt
 
 from django.utils import translation
 
-from ungpho.alerts.public_area import Location, initial_measures
-from ungpho.alerts.public_render import when_text
 from ungpho.core.rules.alarm import alarm_level_id
 from ungpho.core.rules.loader import Instrument
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.roles import role_holder
 from ungpho.incidents.selectors import incident_title
+from ungpho.public.area import Location, initial_measures
+from ungpho.public.render import when_text
 
 ORIGINS = {
     IncidentReport.Source.THRESHOLD: ("giá trị quan trắc vượt ngưỡng tại trạm quan trắc",

@@ -18,15 +18,6 @@ from django.db import transaction
 from django.db.models import Max
 
 from ungpho.alerts.models import PublicMessage
-from ungpho.alerts.public_area import AREA_FIELDS, area_check, area_default, incident_location
-from ungpho.alerts.public_prefill import basis_default, message_prefill, next_update_default
-from ungpho.alerts.public_render import (
-    instrument_for,
-    message_texts,
-    safety_items,
-    template_fields,
-    template_of,
-)
 from ungpho.audit.services import Actor, audit_image
 from ungpho.core.formats.cap import BASES
 from ungpho.core.validate import Invalid, gettext_noop, json_problems, time_checked
@@ -34,6 +25,15 @@ from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_holder
+from ungpho.public.area import AREA_FIELDS, area_check, area_default, incident_location
+from ungpho.public.prefill import basis_default, message_prefill, next_update_default
+from ungpho.public.render import (
+    instrument_for,
+    message_texts,
+    safety_items,
+    template_fields,
+    template_of,
+)
 
 ERR_NO_COMMANDER = ("no incident commander is appointed: appoint one (role 'commander') "
                     "before approving")

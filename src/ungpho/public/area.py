@@ -32,6 +32,7 @@ from ungpho.core.rules.facts import CordonFacts
 from ungpho.core.rules.loader import Instrument
 from ungpho.core.validate import Message, gettext_noop
 from ungpho.core.vietnam_time import VIETNAM
+from ungpho.preparedness.zones import facility_zones
 
 #: An incident's point this close to its facility's is at the facility (module readings).
 AT_FACILITY_M = 1_000.0
@@ -112,8 +113,6 @@ def _cordon_m(incident, instrument: Instrument) -> float:
 def _zone_area(incident) -> dict | None:
     """The facility's emergency zone the public acts in: the UPZ at the highest level, else
     the innermost zone; a circle around a point site, a polygon around a site boundary."""
-    from ungpho.preparedness.zones import facility_zones  # geometry: only when drafting
-
     zones, _decision = facility_zones(incident.facility, on=incident.first_information_at.date())
     if not zones:
         return None
