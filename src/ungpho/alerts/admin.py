@@ -4,7 +4,7 @@ rules are in ``incidents.admin.plans`` (they speak of incidents' scopes)."""
 from django.contrib import admin
 
 from ungpho.alerts.models import Contact, Notification, PublicMessage
-from ungpho.audit.admin import ReadOnly
+from ungpho.platform.admin_read_only import ReadOnlyAdmin
 
 
 @admin.register(Notification)
@@ -29,7 +29,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicMessage)
-class PublicMessageAdmin(ReadOnly):
+class PublicMessageAdmin(ReadOnlyAdmin):
     """Read-only: messages are written through the incident page (approval, release)."""
 
     list_display = ["incident", "number", "template", "status", "msg_type", "sent_at",

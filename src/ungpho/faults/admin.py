@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from ungpho.core.printable import printable_text
 from ungpho.faults.doors import deadletter_retry
 from ungpho.faults.models import DeadLetter, StepHealth
-from ungpho.read_only_admin import ReadOnlyAdmin
+from ungpho.platform.admin_read_only import ReadOnlyAdmin
 
 #: Characters of a payload shown on the page (the rest: ``ungpho deadletters show --json``).
 PAYLOAD_CHARS = 20_000

@@ -32,7 +32,9 @@ from ungpho.monitoring.registry_export import (
 )
 from ungpho.monitoring.registry_import import point_province
 from ungpho.monitoring.services import mapping_set, station_upsert, threshold_set
-from ungpho.read_only_admin import ReadOnlyAdmin  # what the pipeline wrote stays as written
+from ungpho.platform.admin_read_only import (
+    ReadOnlyAdmin,  # what the pipeline wrote stays as written
+)
 
 
 class StationForm(forms.ModelForm):

@@ -3,8 +3,8 @@ an incident is read-only."""
 
 from django.contrib import admin
 
-from ungpho.audit.admin import ReadOnly
 from ungpho.incidents.models import Classification, Incident, IncidentLogEntry, IncidentReport
+from ungpho.platform.admin_read_only import ReadOnlyAdmin
 
 
 @admin.register(IncidentReport)
@@ -16,19 +16,19 @@ class IncidentReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(ReadOnly):
+class IncidentAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "status", "exercise", "province", "hazard_category",
                     "alarm_level", "scope", "first_information_at"]
     list_filter = ["status", "exercise", "hazard_category", "scope", "province"]
 
 
 @admin.register(Classification)
-class ClassificationAdmin(ReadOnly):
+class ClassificationAdmin(ReadOnlyAdmin):
     list_display = ["incident", "at", "by", "hazard_category", "alarm_level", "scope",
                     "overridden"]
 
 
 @admin.register(IncidentLogEntry)
-class IncidentLogEntryAdmin(ReadOnly):
+class IncidentLogEntryAdmin(ReadOnlyAdmin):
     list_display = ["incident", "at", "by", "kind", "text"]
     list_filter = ["kind"]

@@ -4,7 +4,6 @@ edit; what was recorded on incidents is read-only."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ungpho.audit.admin import ReadOnly
 from ungpho.i18n import localized
 from ungpho.incidents.models import (
     ActivationPackage,
@@ -18,6 +17,7 @@ from ungpho.incidents.models import (
     SituationReport,
 )
 from ungpho.incidents.phases import incident_phases
+from ungpho.platform.admin_read_only import ReadOnlyAdmin
 
 
 class PackageTaskInline(admin.TabularInline):
@@ -44,23 +44,23 @@ class ActivationPackageAdmin(admin.ModelAdmin):
 
 
 @admin.register(PackageApplication)
-class PackageApplicationAdmin(ReadOnly):
+class PackageApplicationAdmin(ReadOnlyAdmin):
     list_display = ["incident", "package", "applied_at", "applied_by"]
 
 
 @admin.register(IncidentTask)
-class IncidentTaskAdmin(ReadOnly):
+class IncidentTaskAdmin(ReadOnlyAdmin):
     list_display = ["incident", "title", "owner", "due_at", "status", "version"]
     list_filter = ["status", "origin"]
 
 
 @admin.register(PhaseChange)
-class PhaseChangeAdmin(ReadOnly):
+class PhaseChangeAdmin(ReadOnlyAdmin):
     list_display = ["incident", "previous", "phase", "at", "by", "reason"]
 
 
 @admin.register(ChecklistTick)
-class ChecklistTickAdmin(ReadOnly):
+class ChecklistTickAdmin(ReadOnlyAdmin):
     list_display = ["incident", "phase", "item_shown", "ticked_at", "ticked_by", "withdrawn_at"]
 
     @admin.display(description=_("duty"), ordering="item")
@@ -74,6 +74,6 @@ class ChecklistTickAdmin(ReadOnly):
 
 
 @admin.register(SituationReport)
-class SituationReportAdmin(ReadOnly):
+class SituationReportAdmin(ReadOnlyAdmin):
     list_display = ["incident", "number", "period_from", "period_to", "issued_at",
                     "issued_by"]

@@ -1,5 +1,6 @@
-"""The admin of what the services write and nobody edits (readings, ingested files, dead
-letters, worker steps): seen, never added, changed or deleted there."""
+"""The admin of records the services write and nobody edits (readings, ingested files, dead
+letters, worker steps, the incident log and history, released public messages): seen, never
+added, changed or deleted there."""
 
 from django.contrib import admin
 
