@@ -35,7 +35,8 @@ from ungpho.i18n import localized
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_holder
 from ungpho.incidents.selectors import incidents_open
-from ungpho.web.form_input import form_int, form_time, message_shown, problems_shown
+from ungpho.incidents.views.form_input import form_int, form_time
+from ungpho.platform.forms import message_shown, problems_shown
 
 
 def context(incident, user) -> dict:
