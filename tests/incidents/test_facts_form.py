@@ -13,8 +13,8 @@ from ungpho.core.rules.loader import RULES_DIR
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.reception import report_receive
 from ungpho.incidents.response import incident_classify, incident_open
-from ungpho.web.facts_form import facts_form, facts_from_form, facts_values, field_of
-from ungpho.web.facts_labels import fact_label, facts_shown, gives_label
+from ungpho.incidents.views.facts_form import facts_form, facts_from_form, facts_values, field_of
+from ungpho.incidents.views.facts_labels import fact_label, facts_shown, gives_label
 
 LOST_IR192 = json.loads((RULES_DIR / "examples" / "lost_ir192_quang_ninh.json").read_text(
     encoding="utf-8"))

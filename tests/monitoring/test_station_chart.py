@@ -14,7 +14,7 @@ from ungpho.core.formats.readings_json import ParsedReading
 from ungpho.monitoring.models import Parameter, Reading
 from ungpho.monitoring.selectors import series_buckets
 from ungpho.monitoring.services import readings_ingest, station_upsert, threshold_set
-from ungpho.web.station_chart import (
+from ungpho.monitoring.views.station_chart import (
     HEIGHT_PX,
     chart_geometry,
     nice_ticks,

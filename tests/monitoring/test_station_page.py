@@ -17,7 +17,7 @@ from ungpho.monitoring.services import (
     station_upsert,
     threshold_set,
 )
-from ungpho.web.stations import hourly_means_last_24h, sparkline_segments
+from ungpho.monitoring.views.station import hourly_means_last_24h, sparkline_segments
 
 PASSWORD = "mat-khau-dai-123"
 

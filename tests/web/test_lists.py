@@ -14,8 +14,8 @@ from ungpho.core.text_fold import fold_map, folded
 from ungpho.incidents.models import Incident
 from ungpho.monitoring.models import Station
 from ungpho.monitoring.services import station_upsert
+from ungpho.platform.lists import PER_PAGE
 from ungpho.preparedness.services import facility_upsert
-from ungpho.web.lists import PER_PAGE
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "mat-khau-dai-123"

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.utils import translation
 
 from ungpho.core.formats.report import Paragraph, Report, Section, Table, vietnamese_date
@@ -357,3 +358,11 @@ def final_report_render(incident: Incident, fmt: str, *,
     render = {"pdf": report_pdf, "docx": report_docx}[fmt]
     name = f"{incident.code}-bao-cao-ket-thuc{'-du-thao' if report.draft else ''}.{fmt}"
     return render(report, created=now), REPORT_FORMATS[fmt], name
+
+
+def report_response(incident, fmt: str) -> HttpResponse:
+    """The closure report as a download (the incident page's link and the API)."""
+    content, content_type, name = final_report_render(incident, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -20,6 +20,8 @@ from ungpho.i18n import localized
 from ungpho.incidents.response import IncidentError
 from ungpho.incidents.roles import role_holder
 from ungpho.incidents.selectors import incidents_open, message_current
+from ungpho.incidents.views.form_input import form_int, form_time
+from ungpho.platform.forms import message_shown, problems_shown
 from ungpho.public.area import AREA_FIELDS, area_check, incident_location
 from ungpho.public.cap import message_url
 from ungpho.public.messages import (
@@ -35,7 +37,6 @@ from ungpho.public.render import (
     template_fields,
     templates,
 )
-from ungpho.web.form_input import form_int, form_time, message_shown, problems_shown
 
 
 def context(incident, user) -> dict:

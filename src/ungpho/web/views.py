@@ -15,7 +15,7 @@ from ungpho.incidents.selectors import (
     incident_title,
     incidents_open,
 )
-from ungpho.web.stations import map_context
+from ungpho.monitoring.views.station import map_context
 
 DESK_TIME = "%Y-%m-%d %H:%M:%S"
 

@@ -35,7 +35,7 @@ PLACEMENT = ("province", "lat", "lon", "facility", "radioactive_source", "occurr
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_TEXT = {"text": 300, "phone": 40, "textarea": 5000}
 
-# Messages are msgids (the web layer shows them translated, ``web.form_input.message_shown``).
+# Messages are msgids (the web layer shows them translated, ``platform.forms.message_shown``).
 ERR_REQUIRED = gettext_noop("required")
 ERR_CALLER = gettext_noop("give the caller's name or telephone number")
 ERR_PLACE = gettext_noop("choose the province, or give coordinates or a facility")

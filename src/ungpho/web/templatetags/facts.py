@@ -1,11 +1,11 @@
-"""The rules engine's names on a page, by their labels (``web.facts_labels``):
+"""The rules engine's names on a page, by their labels (``incidents.views.facts_labels``):
 ``{{ path|fact_label }}``, ``{{ criterion.fact|facts_shown }}``, ``{{ criterion.gives|gives }}``,
 ``{{ name|decision }}``."""
 
 from django import template
 
 from ungpho.i18n import localized
-from ungpho.web import facts_labels
+from ungpho.incidents.views import facts_labels
 
 register = template.Library()
 

@@ -1,18 +1,9 @@
 """``{{ value|measure }}``: a measured value with four significant digits, in the active
-language's number format (40,6 in Vietnamese, 40.6 in English) — never padded with zeros
-that the instrument did not measure."""
-
-from decimal import Decimal
+language's number format (``platform.numbers.measure``)."""
 
 from django import template
-from django.utils.formats import number_format
+
+from ungpho.platform.numbers import measure
 
 register = template.Library()
-
-
-@register.filter
-def measure(value, digits: int = 4):
-    if value is None or value == "":
-        return ""
-    exact = Decimal(f"{float(value):.{int(digits)}g}")
-    return number_format(exact, decimal_pos=max(0, -exact.as_tuple().exponent))
+register.filter("measure", measure)
