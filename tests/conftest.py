@@ -255,8 +255,8 @@ def mqtt_ingest(mqtt_url):
     config)."""
     import uuid
 
-    from ungpho.env import mqtt_from_url
     from ungpho.monitoring.mqtt import MqttIngest
+    from ungpho.platform.env import mqtt_from_url
 
     config = mqtt_from_url(mqtt_url)
     name = f"ungpho-test-{uuid.uuid4().hex[:8]}"

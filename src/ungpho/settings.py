@@ -1,12 +1,12 @@
-"""Django settings: everything comes from the environment through :mod:`ungpho.env`."""
+"""Django settings: everything comes from the environment through :mod:`ungpho.platform.env`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ungpho import env
 from ungpho.core import validate
 from ungpho.core.vietnam_time import VIETNAM_ZONE_NAME
+from ungpho.platform import env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env.data_dir()
@@ -146,7 +146,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "file": {"class": "ungpho.logs.SharedRotatingFileHandler", "formatter": "plain",
+        "file": {"class": "ungpho.platform.logs.SharedRotatingFileHandler", "formatter": "plain",
                  "filename": str(LOG_FILE), "maxBytes": LOG_MAX_BYTES,
                  "backupCount": LOG_BACKUPS},
     },

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import REPO, ungpho, wait_until
 from tests.faults.urls_failing_view import FAILURE
-from ungpho.logs import SharedRotatingFileHandler
+from ungpho.platform.logs import SharedRotatingFileHandler
 from ungpho.worker import worker_tick
 
 

@@ -5,9 +5,9 @@ import os
 import pytest
 
 from tests.conftest import mqtt_publish, wait_until
-from ungpho.env import mqtt_from_url
 from ungpho.monitoring.models import Reading
 from ungpho.monitoring.mqtt import MqttIngest, client_id_claim
+from ungpho.platform.env import mqtt_from_url
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from ungpho.env import (
+from ungpho.platform.env import (
     ConfigError,
     database_from_url,
     email_from_url,

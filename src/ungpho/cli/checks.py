@@ -16,9 +16,9 @@ from django.db import connection
 from django.db.utils import OperationalError
 from django.utils import timezone, translation
 
-from ungpho import env
 from ungpho.core.audit.chain import key_id
 from ungpho.core.printable import printable_text
+from ungpho.platform import env
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from ungpho.cli.common import add_command, require_database
 from ungpho.cli.registry import add_import_export, cli_export, cli_import
 from ungpho.core.printable import printable_text
-from ungpho.env import ConfigError, mqtt_from_url
+from ungpho.platform.env import ConfigError, mqtt_from_url
 
 #: Exit codes of ``ungpho ingest`` and ``ungpho eurdep import`` beyond 0 (all taken in), 1
 #: (could not run: no such path, no database) and 2 (bad arguments): some lines were

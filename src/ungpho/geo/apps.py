@@ -9,9 +9,9 @@ class GeoConfig(AppConfig):
     verbose_name = _("Administrative geography")
 
     def ready(self):
-        from ungpho.db_fold import fold_function_register
         from ungpho.geo.services import provinces_sync_on_migrate
+        from ungpho.platform.db_fold import fold_function_register
 
         post_migrate.connect(provinces_sync_on_migrate, sender=self)
-        # Place and station names searched without their diacritics (ungpho.db_fold).
+        # Place and station names searched without their diacritics (ungpho.platform.db_fold).
         connection_created.connect(fold_function_register)

@@ -9,9 +9,9 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from ungpho.audit.registry import audited_register
-        from ungpho.db_times import readable_times_register
         from ungpho.incidents import models
         from ungpho.incidents.receivers import receivers_connect
+        from ungpho.platform.db_times import readable_times_register
 
         connection_created.connect(readable_times_register)
         receivers_connect()

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ungpho.audit.services import audit_record, snapshot
 from ungpho.core.monitoring.limits import alarm_level
-from ungpho.i18n import localized
 from ungpho.monitoring.models import (
     Exceedance,
     IngestFile,
@@ -35,6 +34,7 @@ from ungpho.monitoring.services import mapping_set, station_upsert, threshold_se
 from ungpho.platform.admin_read_only import (
     ReadOnlyAdmin,  # what the pipeline wrote stays as written
 )
+from ungpho.platform.i18n import localized
 
 
 class StationForm(forms.ModelForm):

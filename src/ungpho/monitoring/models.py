@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ungpho.i18n import localized
+from ungpho.platform.i18n import localized
 
 
 class Parameter(models.Model):

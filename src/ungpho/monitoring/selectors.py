@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.models import Avg, F, Func, IntegerField, Max, Min, Value
 
 from ungpho.accounts.selectors import scoped
-from ungpho.db_fold import folded_match
 from ungpho.monitoring.models import Exceedance, Parameter, Reading, Series, Station
+from ungpho.platform.db_fold import folded_match
 from ungpho.platform.machine_tokens import token_digest
 
 

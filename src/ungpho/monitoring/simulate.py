@@ -131,7 +131,7 @@ def simulate_into(*, door: str, stations: list[Station], start: dt.datetime,
                   batch_s: int = 3600) -> SimulateSummary:
     """Send simulated readings of ``stations`` in ``[start, end)`` through ``door``
     (``file`` needs ``out_dir``; ``http`` needs ``url`` and ``tokens``; ``mqtt`` needs
-    ``mqtt`` = ``ungpho.env.mqtt_from_url(...)`` and ``tokens``, the plain token of each
+    ``mqtt`` = ``ungpho.platform.env.mqtt_from_url(...)`` and ``tokens``, the plain token of each
     station code). ValueError naming the argument; SimulateError when a door refuses."""
     if door not in DOORS:
         raise ValueError(f"door: {door!r} is not one of {', '.join(DOORS)}")

@@ -18,10 +18,10 @@ from django.shortcuts import render
 
 from ungpho.accounts.selectors import user_role
 from ungpho.core.science.aqi import CATEGORIES
-from ungpho.i18n import localized
 from ungpho.monitoring.indices import station_aqi
 from ungpho.monitoring.models import Station
 from ungpho.monitoring.views.station import aqi_view, map_context
+from ungpho.platform.i18n import localized
 from ungpho.web.public_alerts import public_context
 
 

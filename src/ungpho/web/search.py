@@ -4,7 +4,7 @@ among what the user may see. Exactly one exact match (a reference, a code, a ser
 straight to it; anything else is a results page grouped by kind.
 
 Names match without regard to case or Vietnamese diacritics ("hai ha" finds "Hải Hà"), in
-the database on SQLite and PostgreSQL alike (``ungpho.db_fold``).
+the database on SQLite and PostgreSQL alike (``ungpho.platform.db_fold``).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ungpho.accounts.selectors import user_role
-from ungpho.db_fold import folded_match
 from ungpho.incidents.selectors import incidents_visible, reports_visible
 from ungpho.monitoring.selectors import station_list
+from ungpho.platform.db_fold import folded_match
 from ungpho.preparedness.selectors import facility_list, source_list
 
 MAX_QUERY_CHARS = 100

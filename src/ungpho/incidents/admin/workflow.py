@@ -4,7 +4,6 @@ edit; what was recorded on incidents is read-only."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ungpho.i18n import localized
 from ungpho.incidents.models import (
     ActivationPackage,
     ChecklistTick,
@@ -18,6 +17,7 @@ from ungpho.incidents.models import (
 )
 from ungpho.incidents.phases import incident_phases
 from ungpho.platform.admin_read_only import ReadOnlyAdmin
+from ungpho.platform.i18n import localized
 
 
 class PackageTaskInline(admin.TabularInline):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ungpho.alerts.models import Notification, Party
-from ungpho.i18n import localized
 from ungpho.incidents.models import IncidentLogEntry, PackageNotification
+from ungpho.platform.i18n import localized
 
 
 @dataclass(frozen=True)

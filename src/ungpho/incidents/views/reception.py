@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from ungpho.core.rules.reception import CALLER, MANDATORY, PLACEMENT, form_fields
 from ungpho.core.vietnam_time import VIETNAM
 from ungpho.geo.selectors import province_list
-from ungpho.i18n import localized
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.reception import reception_form_in_force, report_receive
 from ungpho.incidents.response import IncidentError
@@ -25,6 +24,7 @@ from ungpho.incidents.selectors import (
     reports_visible,
 )
 from ungpho.platform.forms import message_shown
+from ungpho.platform.i18n import localized
 from ungpho.preparedness.selectors import facility_list, source_list
 
 #: The caller's part first (what the officer writes while on the phone), the receiving

@@ -17,7 +17,6 @@ from ungpho.core.monitoring.qc import flag_labels
 from ungpho.core.monitoring.state import VERIFYING, VERIFYING_NAMES, public_state
 from ungpho.core.science.aggregates import PERIODS, series_aggregate
 from ungpho.core.validate import Invalid, time_parse
-from ungpho.i18n import localized
 from ungpho.monitoring.indices import station_aqi
 from ungpho.monitoring.models import Parameter, Reading, Station
 from ungpho.monitoring.selectors import (
@@ -28,6 +27,7 @@ from ungpho.monitoring.selectors import (
 )
 from ungpho.monitoring.signals import stations_confirmed
 from ungpho.platform.api_auth import AUTH
+from ungpho.platform.i18n import localized
 
 router = Router(tags=["monitoring"])
 #: Longest series one request may ask for.

@@ -35,11 +35,11 @@ from ungpho.core.monitoring.qc import flag_labels
 from ungpho.core.monitoring.state import VERIFYING, VERIFYING_NAMES, StationState
 from ungpho.core.science.aggregates import HOUR_S, hourly_means
 from ungpho.core.science.aqi import AqiResult
-from ungpho.i18n import localized
 from ungpho.monitoring.indices import station_aqi
 from ungpho.monitoring.models import Parameter, Station
 from ungpho.monitoring.selectors import latest_values, series_values, station_list
 from ungpho.monitoring.views.station_chart import charts, window_of
+from ungpho.platform.i18n import localized
 
 SPARK_HOURS = 24
 SPARK_WIDTH_PX = 144

@@ -34,7 +34,7 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.selectors import user_role
 from ungpho.core.rules.sources import group_of
 from ungpho.core.rules.zones import ZONES
-from ungpho.i18n import localized
+from ungpho.platform.i18n import localized
 from ungpho.preparedness.models import CATEGORIES, Facility, RadioactiveSource
 from ungpho.preparedness.selectors import (
     NO_CATEGORY,

@@ -4,8 +4,8 @@
 
 from django import template
 
-from ungpho.i18n import localized
 from ungpho.incidents.views import facts_labels
+from ungpho.platform.i18n import localized
 
 register = template.Library()
 
