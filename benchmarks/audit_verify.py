@@ -41,8 +41,8 @@ def entries_write(count: int) -> float:
 def incidents_write(incidents: int, notes: int) -> tuple[int, float]:
     from ungpho.accounts.roles import Role
     from ungpho.accounts.services import user_upsert
+    from ungpho.incidents.lifecycle import incident_note, incident_open
     from ungpho.incidents.models import IncidentReport
-    from ungpho.incidents.response import incident_note, incident_open
 
     officer = user_upsert(username="bench", password="mat-khau-dai-123", email="b@x.vn",
                           role=Role.NATIONAL_DUTY)

@@ -66,7 +66,7 @@ def child(root: Path, days: int, postgres_url: str | None, trace: bool) -> None:
     try:
         from django.db import connection
 
-        from ungpho.monitoring.files import files_ingest
+        from ungpho.monitoring.doors.files import files_ingest
         from ungpho.monitoring.models import Reading
 
         stations_create(int(os.environ["BENCH_STATIONS"]))

@@ -33,8 +33,8 @@ TARGET_MS = 300.0
 def desk_fill(*, reports: int, incidents: int, seed: int = 1) -> None:
     from ungpho.core.rules.loader import RULES_DIR
     from ungpho.geo.models import Province
+    from ungpho.incidents.lifecycle import incident_classify, incident_open
     from ungpho.incidents.models import IncidentReport
-    from ungpho.incidents.response import incident_classify, incident_open
 
     rng = random.Random(seed)
     provinces = list(Province.objects.values_list("code", "centre_lat", "centre_lon"))

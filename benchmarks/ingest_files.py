@@ -214,7 +214,7 @@ def history_files_insert(count: int, *, before: dt.datetime) -> float:
     oldest first, every station's file of a 5-minute tick together; returns the seconds."""
     from django.db import connection, transaction
 
-    from ungpho.monitoring.file_records import DONE, FileRecord, records_insert
+    from ungpho.monitoring.doors.file_records import DONE, FileRecord, records_insert
     from ungpho.monitoring.models import IngestFile
 
     ticks = -(-count // HISTORY_STATIONS)
@@ -327,7 +327,7 @@ def _server_cpu_s() -> float | None:
 
 def _parse_only(folder: Path) -> tuple[int, float]:
     from ungpho.core.formats.station_file import read_station_file
-    from ungpho.monitoring.files import station_files
+    from ungpho.monitoring.doors.files import station_files
 
     lines = 0
     t0 = time.perf_counter()
@@ -392,7 +392,7 @@ def main() -> None:
 def _run(args, folder: Path) -> None:
     from django.db import connection
 
-    from ungpho.monitoring.files import files_ingest
+    from ungpho.monitoring.doors.files import files_ingest
     from ungpho.monitoring.models import Reading, Series
     from ungpho.monitoring.store import pg_time, sqlite_time
 

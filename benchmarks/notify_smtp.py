@@ -94,8 +94,8 @@ def _run(args, port: int, server: subprocess.Popen) -> None:
     from ungpho.alerts import services
     from ungpho.alerts.models import Contact, Notification
     from ungpho.core.rules.loader import RULES_DIR
+    from ungpho.incidents.lifecycle import incident_classify, incident_open
     from ungpho.incidents.models import IncidentReport
-    from ungpho.incidents.response import incident_classify, incident_open
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 30

@@ -255,7 +255,7 @@ def mqtt_ingest(mqtt_url):
     config)."""
     import uuid
 
-    from ungpho.monitoring.mqtt import MqttIngest
+    from ungpho.monitoring.doors.mqtt import MqttIngest
     from ungpho.platform.env import mqtt_from_url
 
     config = mqtt_from_url(mqtt_url)

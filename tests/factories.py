@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
+from ungpho.incidents.lifecycle import incident_open
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import incident_open
 from ungpho.monitoring.models import Parameter
 from ungpho.monitoring.services import station_token_issue, station_upsert, threshold_set
 

@@ -23,8 +23,8 @@ from ungpho.audit.anchoring import audit_anchor
 from ungpho.faults.services import step_failed, step_recovered
 from ungpho.incidents.deadlines import deadlines_process
 from ungpho.incidents.notification.escalation import notifications_escalate
-from ungpho.incidents.report_deadlines import report_deadlines_process
-from ungpho.monitoring.drop_folder import drop_folder_pass
+from ungpho.incidents.reports.deadlines import report_deadlines_process
+from ungpho.monitoring.doors.drop_folder import drop_folder_pass
 from ungpho.monitoring.national import national_limits_check
 from ungpho.monitoring.services import station_states_refresh
 from ungpho.preparedness.trackers import trackers_silence_check
@@ -90,7 +90,7 @@ def worker_run(stop: threading.Event) -> None:
     worker = worker_id()
     mqtt = None
     if settings.MQTT:
-        from ungpho.monitoring.mqtt import MqttIngest
+        from ungpho.monitoring.doors.mqtt import MqttIngest
 
         mqtt = MqttIngest.for_worker(settings.MQTT)
         mqtt.start()

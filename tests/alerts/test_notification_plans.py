@@ -22,8 +22,8 @@ from ungpho.alerts.channels import Mailer, channel_send
 from ungpho.alerts.models import Contact, Notification
 from ungpho.alerts.services import outbox_claim_next, outbox_send_due
 from ungpho.core.rules.loader import RULES_DIR
+from ungpho.incidents.lifecycle import incident_classify
 from ungpho.incidents.notification.escalation import notifications_escalate
-from ungpho.incidents.response import incident_classify
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ import django; django.setup()
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import incident_open
-from ungpho.incidents.roles import role_appoint
+from ungpho.incidents.lifecycle import incident_open
+from ungpho.incidents.response.roles import role_appoint
 
 duty = user_upsert(username="trucban", password="mat-khau-dai-123", role=Role.NATIONAL_DUTY)
 chief = user_upsert(username="chihuy", password="mat-khau-dai-123", full_name="Trần Thị Lan",

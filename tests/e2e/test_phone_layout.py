@@ -26,11 +26,11 @@ from ungpho.alerts.models import Notification
 from ungpho.alerts.services import notification_enqueue
 from ungpho.core.rules.loader import RULES_DIR
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.packages import package_apply, packages_suggest
-from ungpho.incidents.response import incident_classify, incident_open
-from ungpho.incidents.roles import role_appoint
-from ungpho.incidents.sitreps import sitrep_issue
-from ungpho.incidents.tasks import task_create
+from ungpho.incidents.response.packages import package_apply, packages_suggest
+from ungpho.incidents.lifecycle import incident_classify, incident_open
+from ungpho.incidents.response.roles import role_appoint
+from ungpho.incidents.response.sitreps import sitrep_issue
+from ungpho.incidents.response.tasks import task_create
 
 duty = user_upsert(username="trucban", password="mat-khau-dai-123", role=Role.NATIONAL_DUTY,
                    full_name="Nguyễn Văn An (Trực ban Trung tâm Ứng phó sự cố)",

@@ -38,7 +38,7 @@ import django; django.setup()
 from django.contrib.auth import get_user_model
 from ungpho.core.rules.loader import RULES_DIR
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import incident_classify, incident_open
+from ungpho.incidents.lifecycle import incident_classify, incident_open
 officer = get_user_model().objects.get(username="trucban")
 incident = incident_open(report=IncidentReport.objects.get(), by=officer)
 facts = json.loads((RULES_DIR / "examples" / "lost_ir192_quang_ninh.json").read_text())

@@ -29,7 +29,8 @@ from ungpho.audit.models import AuditEntry
 from ungpho.audit.services import audit_record
 from ungpho.cli import main
 from ungpho.core.rules.loader import RULES_DIR
-from ungpho.incidents.closure import final_report_save, incident_closure_decide
+from ungpho.incidents.closure.decision import final_report_save, incident_closure_decide
+from ungpho.incidents.lifecycle import incident_classify, incident_note
 from ungpho.incidents.models import (
     Classification,
     ClosureDecision,
@@ -38,11 +39,10 @@ from ungpho.incidents.models import (
     SituationReport,
 )
 from ungpho.incidents.notification.escalation import notification_acknowledge
-from ungpho.incidents.phases import phase_advance
-from ungpho.incidents.response import incident_classify, incident_note
-from ungpho.incidents.roles import role_appoint
-from ungpho.incidents.sitreps import sitrep_issue
-from ungpho.incidents.tasks import task_create
+from ungpho.incidents.response.phases import phase_advance
+from ungpho.incidents.response.roles import role_appoint
+from ungpho.incidents.response.sitreps import sitrep_issue
+from ungpho.incidents.response.tasks import task_create
 from ungpho.public.messages import (
     message_approve,
     message_draft,

@@ -15,7 +15,7 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.faults.models import DeadLetter
 from ungpho.faults.services import deadletter_keep
-from ungpho.monitoring.files import files_ingest
+from ungpho.monitoring.doors.files import files_ingest
 from ungpho.monitoring.models import Reading
 from ungpho.monitoring.services import station_upsert
 

@@ -11,8 +11,8 @@ import pytest
 from tests.faults.conftest import database_refuses
 from tests.monitoring.test_station_files import _write
 from ungpho.faults.models import DeadLetter
-from ungpho.monitoring.drop_folder import drop_folder_pass
-from ungpho.monitoring.files import files_ingest, station_files
+from ungpho.monitoring.doors.drop_folder import drop_folder_pass
+from ungpho.monitoring.doors.files import files_ingest, station_files
 from ungpho.monitoring.models import IngestFile, Reading, RejectedLine
 from ungpho.monitoring.services import station_upsert
 

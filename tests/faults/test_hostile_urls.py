@@ -54,7 +54,7 @@ def _urls(route: str, values: dict[str, list[str]]) -> list[str]:
 
 def _site():
     from ungpho.cli.demo.load import demo_load
-    from ungpho.incidents.packages import packages_seed
+    from ungpho.incidents.response.packages import packages_seed
 
     packages_seed()  # a migration's data: a transactional test before this one flushed it
     demo_load(out=io.StringIO(), hours=1)

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import REPO, ungpho
 from tests.faults.test_drop_folder_faults import _line, _name
-from ungpho.monitoring.file_open import ERR_DENIED
+from ungpho.monitoring.doors.file_open import ERR_DENIED
 
 pytestmark = pytest.mark.e2e
 

@@ -21,8 +21,8 @@ from django.db import connection
 from tests.conftest import REPO, wait_until
 from ungpho.faults.doors import deadletter_retry
 from ungpho.faults.models import DeadLetter
+from ungpho.monitoring.doors.mqtt import MqttIngest
 from ungpho.monitoring.models import Reading, RejectedLine
-from ungpho.monitoring.mqtt import MqttIngest
 
 TIME = "2026-11-21T{hour:02d}:{minute:02d}:00+07:00"
 
@@ -180,8 +180,8 @@ def test_a_message_naming_another_station_is_refused_and_nothing_is_filed_under_
 def test_a_batch_the_database_refuses_stores_every_message_but_the_one_at_fault(stations):
     """The database itself refuses one station's readings (a trigger): the batch is stored
     message by message, and only that station's message becomes a dead letter."""
+    from ungpho.monitoring.doors.mqtt_messages import messages_store
     from ungpho.monitoring.models import Station
-    from ungpho.monitoring.mqtt_messages import messages_store
 
     refused = Station.objects.get(code="DN-GAMMA-01").pk
     with connection.cursor() as cursor:
@@ -215,7 +215,7 @@ def test_a_batch_the_database_refuses_stores_every_message_but_the_one_at_fault(
 @pytest.mark.django_db(transaction=True)
 def test_a_dead_letter_is_retried_through_the_same_ingest_once_its_cause_is_fixed(
         stations, settings):
-    from ungpho.monitoring.mqtt_messages import messages_store
+    from ungpho.monitoring.doors.mqtt_messages import messages_store
 
     topic = "ungpho/HN-GAMMA-01/readings"
     big = _message(stations["HN-GAMMA-01"], *[_reading(m) for m in range(0, 60, 5)],
@@ -239,7 +239,7 @@ def test_a_dead_letter_is_retried_through_the_same_ingest_once_its_cause_is_fixe
 def test_a_tracker_message_dead_letter_is_retried_once_the_tracker_is_enabled(db):
     import datetime as dt
 
-    from ungpho.monitoring.mqtt_messages import messages_store
+    from ungpho.monitoring.doors.mqtt_messages import messages_store
     from ungpho.preparedness.models import TrackerPosition
     from ungpho.preparedness.services import facility_upsert, source_register
     from ungpho.preparedness.trackers import tracker_enable

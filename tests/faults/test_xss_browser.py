@@ -30,7 +30,7 @@ import django; django.setup()
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import incident_open
+from ungpho.incidents.lifecycle import incident_open
 from ungpho.monitoring.services import station_upsert
 from ungpho.preparedness.services import facility_upsert, source_register
 from ungpho.preparedness.trackers import positions_ingest, tracker_enable

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from ungpho.incidents.reception import report_receive
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.reports.reception import report_receive
 
 PHU_LAM = (16.8333, 112.3333)  # Đảo Phú Lâm, Hoàng Sa: 16°50′N 112°20′E
 TRUONG_SA_LON = (8.6442, 111.9206)  # published 8°38′39″N 111°55′14″E, 1.1 km off GSHHG's shore
@@ -63,7 +63,7 @@ def test_a_call_from_the_open_sea_between_the_archipelagos_is_still_outside_viet
 
 def test_a_station_on_truong_sa_lon_is_imported_into_khanh_hoa(db):
     from ungpho.monitoring.models import Station
-    from ungpho.monitoring.registry_import import stations_import
+    from ungpho.monitoring.registry.file_import import stations_import
 
     lat, lon = TRUONG_SA_LON
     text = ("code,name,province,lat,lon,type,ministry,status,reporting_interval_s\n"

@@ -10,9 +10,9 @@ import pytest
 
 from ungpho.core.rules.facts import FactsError
 from ungpho.core.rules.loader import RULES_DIR
+from ungpho.incidents.lifecycle import incident_classify, incident_open
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.reception import report_receive
-from ungpho.incidents.response import incident_classify, incident_open
+from ungpho.incidents.reports.reception import report_receive
 from ungpho.incidents.views.facts_form import facts_form, facts_from_form, facts_values, field_of
 from ungpho.incidents.views.facts_labels import fact_label, facts_shown, gives_label
 

@@ -15,11 +15,16 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.audit.verify import audit_verify
 from ungpho.core.rules.loader import RULES_DIR
-from ungpho.incidents.closure import final_report_save, incident_closure_decide
-from ungpho.incidents.final_report import DOCX_TYPE, final_report_content, final_report_render
+from ungpho.incidents.closure.decision import final_report_save, incident_closure_decide
+from ungpho.incidents.closure.final_report import (
+    DOCX_TYPE,
+    final_report_content,
+    final_report_render,
+)
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import incident_classify, incident_open
 from ungpho.incidents.models import Deadline, Incident, IncidentReport
-from ungpho.incidents.response import IncidentError, incident_classify, incident_open
-from ungpho.incidents.roles import role_appoint
+from ungpho.incidents.response.roles import role_appoint
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +160,7 @@ def test_closure_takes_the_incidents_reports_off_the_duty_desk(ready, commander)
 
 def test_a_closed_incident_refuses_closure_notes_roles_and_report_edits(
         ready, commander, duty_officer):
-    from ungpho.incidents.response import incident_note
+    from ungpho.incidents.lifecycle import incident_note
 
     _close(ready, commander)
     with pytest.raises(IncidentError) as error:

@@ -17,12 +17,12 @@ from ungpho.alerts.services import outbox_send_due
 from ungpho.cli.demo.response import DRILL_REPORT
 from ungpho.core.formats.readings_json import ParsedReading
 from ungpho.core.rules.loader import RULES_DIR
-from ungpho.incidents.closure import final_report_save, incident_closure_decide
+from ungpho.incidents.closure.decision import final_report_save, incident_closure_decide
 from ungpho.incidents.deadlines import deadlines_process
+from ungpho.incidents.lifecycle import incident_classify, incident_open
 from ungpho.incidents.models import EscalationStep, IncidentReport
 from ungpho.incidents.notification.escalation import notifications_escalate
-from ungpho.incidents.response import incident_classify, incident_open
-from ungpho.incidents.roles import role_appoint
+from ungpho.incidents.response.roles import role_appoint
 from ungpho.monitoring.models import Reading
 from ungpho.monitoring.services import readings_ingest, station_states_refresh
 from ungpho.preparedness.models import RadioactiveSource

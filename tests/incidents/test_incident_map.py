@@ -9,9 +9,9 @@ import pytest
 
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
+from ungpho.incidents.lifecycle import incident_open, report_link
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import incident_open, report_link
-from ungpho.incidents.roles import role_appoint
+from ungpho.incidents.response.roles import role_appoint
 from ungpho.preparedness.services import facility_upsert, source_register
 from ungpho.preparedness.trackers import positions_ingest, tracker_enable
 from ungpho.public.messages import (

@@ -14,14 +14,14 @@ from ungpho.audit.models import AuditEntry
 from ungpho.audit.services import snapshot
 from ungpho.core.rules.facts import FactsError
 from ungpho.core.rules.loader import RULES_DIR
-from ungpho.incidents.models import Incident, IncidentLogEntry
-from ungpho.incidents.response import (
-    IncidentError,
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import (
     incident_classify,
     incident_note,
     incident_open,
     report_link,
 )
+from ungpho.incidents.models import Incident, IncidentLogEntry
 from ungpho.incidents.selectors import incident_duplicates, incidents_open
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import IncidentRole
-from ungpho.incidents.response import IncidentError
-from ungpho.incidents.roles import role_appoint, role_holder
+from ungpho.incidents.response.roles import role_appoint, role_holder
 
 pytestmark = pytest.mark.django_db
 

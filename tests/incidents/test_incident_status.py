@@ -11,11 +11,11 @@ from tests.factories import incident_from_call
 from ungpho.alerts.models import Notification
 from ungpho.alerts.services import notification_enqueue
 from ungpho.core.rules.loader import RULES_DIR
+from ungpho.incidents.lifecycle import incident_classify
 from ungpho.incidents.models import Deadline
-from ungpho.incidents.phases import checklist_tick, incident_phases
-from ungpho.incidents.response import incident_classify
-from ungpho.incidents.roles import role_appoint
-from ungpho.incidents.tasks import task_create, task_update
+from ungpho.incidents.response.phases import checklist_tick, incident_phases
+from ungpho.incidents.response.roles import role_appoint
+from ungpho.incidents.response.tasks import task_create, task_update
 
 pytestmark = pytest.mark.django_db
 

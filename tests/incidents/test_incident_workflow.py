@@ -13,6 +13,8 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import Contact, Notification
 from ungpho.core.rules.loader import RULES_DIR
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import incident_classify
 from ungpho.incidents.models import (
     ActivationPackage,
     ChecklistTick,
@@ -20,17 +22,16 @@ from ungpho.incidents.models import (
     PackageApplication,
     SituationReport,
 )
-from ungpho.incidents.packages import package_apply, packages_seed, packages_suggest
-from ungpho.incidents.phases import (
+from ungpho.incidents.response.packages import package_apply, packages_seed, packages_suggest
+from ungpho.incidents.response.phases import (
     checklist_tick,
     checklist_untick,
     phase_advance,
     phase_current,
 )
-from ungpho.incidents.response import IncidentError, incident_classify
-from ungpho.incidents.roles import role_appoint
-from ungpho.incidents.sitreps import sitrep_draft, sitrep_issue
-from ungpho.incidents.tasks import task_create, task_update
+from ungpho.incidents.response.roles import role_appoint
+from ungpho.incidents.response.sitreps import sitrep_draft, sitrep_issue
+from ungpho.incidents.response.tasks import task_create, task_update
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from tests.conftest import in_threads
 from tests.factories import incident_from_call
 from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import ActivationPackage, IncidentTask
-from ungpho.incidents.packages import package_apply, packages_seed
-from ungpho.incidents.response import IncidentError
-from ungpho.incidents.sitreps import sitrep_issue
-from ungpho.incidents.tasks import task_create, task_update
+from ungpho.incidents.response.packages import package_apply, packages_seed
+from ungpho.incidents.response.sitreps import sitrep_issue
+from ungpho.incidents.response.tasks import task_create, task_update
 
 PASSWORD = "mat-khau-dai-123"
 

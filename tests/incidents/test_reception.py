@@ -13,9 +13,9 @@ from ungpho.audit.models import AuditEntry
 from ungpho.core.rules.loader import rules_in_force
 from ungpho.core.rules.reception import ReceptionError, reception_parse
 from ungpho.core.vietnam_time import VIETNAM
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.reception import report_receive
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.reports.reception import report_receive
 from ungpho.preparedness.services import facility_upsert, source_register, source_status_set
 
 FORM = rules_in_force(dt.date(2026, 11, 21)).tables["reception_form"]

@@ -10,9 +10,9 @@ import pytest
 
 from tests.factories import call_report
 from ungpho.audit.models import AuditEntry
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import IncidentReport, ReportStatusChange
-from ungpho.incidents.report_status import report_close, report_reopen
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.reports.status import report_close, report_reopen
 
 pytestmark = pytest.mark.django_db
 

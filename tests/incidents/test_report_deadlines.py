@@ -14,9 +14,9 @@ from tests.factories import call_report
 from ungpho.alerts.models import Notification
 from ungpho.audit.models import AuditEntry
 from ungpho.core.formats.readings_json import ParsedReading
+from ungpho.incidents.lifecycle import incident_open, report_link
 from ungpho.incidents.models import EscalationStep, IncidentReport, ReportDeadline
-from ungpho.incidents.report_deadlines import report_deadlines_process
-from ungpho.incidents.response import incident_open, report_link
+from ungpho.incidents.reports.deadlines import report_deadlines_process
 from ungpho.monitoring.services import readings_ingest, threshold_set
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_a_station_report_runs_15_minutes_from_its_first_information(
 def test_a_call_and_a_lost_source_start_their_clocks_from_their_first_information(
         duty_officer):
     from tests.incidents.test_reception import CALL, NOW
-    from ungpho.incidents.reception import report_receive
+    from ungpho.incidents.reports.reception import report_receive
     from ungpho.preparedness.services import facility_upsert, source_register, source_status_set
 
     call = report_receive(answers=CALL, by=duty_officer, now=NOW)
@@ -170,7 +170,7 @@ def test_a_report_written_without_a_clock_gets_one_on_the_next_pass(duty_officer
 
 
 def test_a_closed_report_is_not_escalated(banded_station, duty_officer):
-    from ungpho.incidents.report_status import report_close
+    from ungpho.incidents.reports.status import report_close
 
     report = _alarm(banded_station)
     report_close(report=report, reason="false_alarm", note="", by=duty_officer)

@@ -16,8 +16,8 @@ from ungpho.alerts.plan_gaps import plan_gaps
 from ungpho.cli.checks import check_notification_plan
 from ungpho.core.rules.loader import RULES_DIR
 from ungpho.geo.models import Province
+from ungpho.incidents.lifecycle import incident_classify
 from ungpho.incidents.notification.unreached import incidents_unreached
-from ungpho.incidents.response import incident_classify
 
 pytestmark = pytest.mark.django_db
 

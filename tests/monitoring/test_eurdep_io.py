@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import REPO, ungpho
 from ungpho.core.formats.eurdep import parse_eurdep
-from ungpho.monitoring.eurdep_io import eurdep_export, eurdep_import
+from ungpho.monitoring.doors.eurdep_io import eurdep_export, eurdep_import
 from ungpho.monitoring.models import Parameter, Reading, RejectedLine, Station
 from ungpho.monitoring.pipeline import Ingestor, RawItem
 from ungpho.monitoring.services import station_upsert

@@ -5,8 +5,8 @@ import os
 import pytest
 
 from tests.conftest import mqtt_publish, wait_until
+from ungpho.monitoring.doors.mqtt import MqttIngest, client_id_claim
 from ungpho.monitoring.models import Reading
-from ungpho.monitoring.mqtt import MqttIngest, client_id_claim
 from ungpho.platform.env import mqtt_from_url
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.django_db(transaction=True)]

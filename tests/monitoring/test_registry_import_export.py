@@ -18,7 +18,7 @@ GOOD_HUE = "HUE-GAMMA-01,Trạm Huế,46,16.4637,107.5909,radiation,mae,active,6
 
 
 def _import(text: str, **kwargs):
-    from ungpho.monitoring.registry_import import stations_import
+    from ungpho.monitoring.registry.file_import import stations_import
 
     return stations_import(io.StringIO(text), fmt="csv", **kwargs)
 
@@ -30,7 +30,7 @@ def _codes() -> list[str]:
 
 
 def _export_csv() -> str:
-    from ungpho.monitoring.registry_export import stations_export_csv
+    from ungpho.monitoring.registry.file_export import stations_export_csv
 
     out = io.StringIO()
     stations_export_csv(out)
@@ -91,8 +91,8 @@ def test_csv_export_then_import_into_an_empty_registry_gives_the_same_stations(r
 
 def test_geojson_export_then_import_into_an_empty_registry_gives_the_same_stations(
         registry, tmp_path):
-    from ungpho.monitoring.registry_export import stations_export_geojson
-    from ungpho.monitoring.registry_import import stations_import
+    from ungpho.monitoring.registry.file_export import stations_export_geojson
+    from ungpho.monitoring.registry.file_import import stations_import
 
     exported = stations_export_geojson()
     path = tmp_path / "stations.geojson"
@@ -109,7 +109,7 @@ def test_geojson_export_then_import_into_an_empty_registry_gives_the_same_statio
 
 
 def test_exports_carry_state_and_last_reading_but_never_the_token(registry):
-    from ungpho.monitoring.registry_export import stations_export_geojson
+    from ungpho.monitoring.registry.file_export import stations_export_geojson
 
     registry.refresh_from_db()
     text = json.dumps(stations_export_geojson()) + _export_csv()
@@ -248,7 +248,7 @@ def test_a_bad_alarm_level_or_mapping_keeps_the_whole_row_out(db, column, value,
 
 
 def test_a_row_failing_while_saving_is_rolled_back_whole(db, monkeypatch):
-    from ungpho.monitoring import registry_import
+    from ungpho.monitoring.registry import file_import as registry_import
 
     def failing_threshold_set(**kwargs):
         raise ValueError("levels: simulated failure")
@@ -285,7 +285,7 @@ def test_a_file_prefix_of_another_station_is_refused(registry):
 
 
 def test_a_bad_geojson_feature_is_named_by_its_index(db):
-    from ungpho.monitoring.registry_import import stations_import
+    from ungpho.monitoring.registry.file_import import stations_import
 
     def feature(code, coordinates):
         return {"type": "Feature", "geometry": {"type": "Point", "coordinates": coordinates},
@@ -303,14 +303,14 @@ def test_a_bad_geojson_feature_is_named_by_its_index(db):
 
 
 def test_not_a_feature_collection_is_refused_as_a_whole(db):
-    from ungpho.monitoring.registry_import import stations_import
+    from ungpho.monitoring.registry.file_import import stations_import
 
     report = stations_import({"type": "Feature"}, fmt="geojson")
     assert report.rejected[0]["field"] == "type" and report.created == 0
 
 
 def test_parameters_export_lists_unit_and_physical_range(db):
-    from ungpho.monitoring.registry_export import parameters_export_csv
+    from ungpho.monitoring.registry.file_export import parameters_export_csv
 
     out = io.StringIO()
     count = parameters_export_csv(out)

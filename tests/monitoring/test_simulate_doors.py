@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import wait_until
 from ungpho.cli import main
 from ungpho.core.monitoring.simulate import Ramp
-from ungpho.monitoring.files import files_ingest
+from ungpho.monitoring.doors.files import files_ingest
 from ungpho.monitoring.models import IngestFile, Reading, RejectedLine
 from ungpho.monitoring.services import station_token_issue, station_upsert
 from ungpho.monitoring.simulate import (

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import REPO, ungpho
 from ungpho.core.monitoring.qc import Flag
-from ungpho.monitoring.files import files_ingest
+from ungpho.monitoring.doors.files import files_ingest
 from ungpho.monitoring.models import IngestFile, Parameter, Reading, RejectedLine, Series
 from ungpho.monitoring.services import mapping_set, station_upsert
 
@@ -271,7 +271,7 @@ def test_a_file_taken_in_before_the_name_key_is_still_known_after_the_upgrade(tm
 
 def test_the_drop_folder_archives_good_files_and_sets_aside_unknown_names(tmp_path, settings,
                                                                           air_station):
-    from ungpho.monitoring.drop_folder import drop_folder_pass
+    from ungpho.monitoring.doors.drop_folder import drop_folder_pass
 
     settings.DROP_DIR, settings.ARCHIVE_DIR = tmp_path / "ftp", tmp_path / "archive"
     settings.REJECTED_DIR = tmp_path / "rejected"

@@ -154,7 +154,7 @@ def test_geojson_export_then_import_into_an_empty_registry_gives_the_same_regist
 
 
 def test_export_gives_the_activity_decayed_to_the_day_and_the_group(registry):
-    from ungpho.preparedness.registry_export import sources_export_csv
+    from ungpho.preparedness.registry.file_export import sources_export_csv
 
     out = io.StringIO()
     sources_export_csv(out, on=dt.date(2045, 3, 1))  # 30 years after: Cs-137 has halved

@@ -16,9 +16,10 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import PublicMessage
 from ungpho.cli import main
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import incident_classify, incident_open
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import IncidentError, incident_classify, incident_open
-from ungpho.incidents.roles import role_appoint
+from ungpho.incidents.response.roles import role_appoint
 from ungpho.public.messages import (
     message_approve,
     message_cancel_draft,

@@ -12,9 +12,10 @@ from ungpho.accounts.roles import Role
 from ungpho.accounts.services import user_upsert
 from ungpho.alerts.models import PublicMessage
 from ungpho.core.geo.area_contains import area_contains
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import incident_open
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.response import IncidentError, incident_open
-from ungpho.incidents.roles import role_appoint
+from ungpho.incidents.response.roles import role_appoint
 from ungpho.preparedness.models import RadioactiveSource
 from ungpho.preparedness.services import facility_upsert, source_register
 from ungpho.preparedness.trackers import positions_ingest, tracker_enable

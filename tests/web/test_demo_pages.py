@@ -279,7 +279,7 @@ def demo_pages(django_db_setup, django_db_blocker):
     from django.db import transaction
 
     from ungpho.cli.demo.load import demo_load
-    from ungpho.incidents.packages import packages_seed
+    from ungpho.incidents.response.packages import packages_seed
 
     with django_db_blocker.unblock(), transaction.atomic():
         packages_seed()  # a migration's data, which a transactional test may have flushed

@@ -22,7 +22,7 @@ def incident_pk(text: str) -> int:
 def cmd_report(args) -> int:
     require_database(migrated=True)
     # The apps' models exist only once main() has set Django up.
-    from ungpho.incidents.final_report import final_report_render
+    from ungpho.incidents.closure.final_report import final_report_render
     from ungpho.incidents.models import Incident
 
     incident = Incident.objects.filter(pk=args.incident).first()

@@ -35,7 +35,7 @@ EXIT_CODES = ("Mã thoát / exit codes: 0 đã nhập hết / all taken in; 1 kh
 def cmd_ingest(args) -> int:
     # The apps' models exist only once main() has set Django up.
     from ungpho.faults.models import DeadLetter
-    from ungpho.monitoring.files import files_ingest, station_files
+    from ungpho.monitoring.doors.files import files_ingest, station_files
 
     _paths_exist("ingest", args.paths)
     require_database()
@@ -215,14 +215,14 @@ def cmd_simulate(args) -> int:
 
 def cmd_stations_import(args) -> int:
     # The apps' models exist only once main() has set Django up.
-    from ungpho.monitoring.registry_import import stations_import
+    from ungpho.monitoring.registry.file_import import stations_import
 
     return cli_import(args, command="stations import", importer=stations_import)
 
 
 def cmd_stations_export(args) -> int:
     # The apps' models exist only once main() has set Django up.
-    from ungpho.monitoring.registry_export import stations_export_csv, stations_export_geojson
+    from ungpho.monitoring.registry.file_export import stations_export_csv, stations_export_geojson
 
     return cli_export(args, what="trạm / stations", write_csv=stations_export_csv,
                       geojson=stations_export_geojson)
@@ -231,7 +231,7 @@ def cmd_stations_export(args) -> int:
 def cmd_eurdep_import(args) -> int:
     # The apps' models exist only once main() has set Django up.
     from ungpho.audit.services import Actor
-    from ungpho.monitoring.eurdep_io import eurdep_file_import
+    from ungpho.monitoring.doors.eurdep_io import eurdep_file_import
 
     _paths_exist("eurdep import", args.files)
     require_database()
@@ -264,7 +264,7 @@ def cmd_eurdep_import(args) -> int:
 
 def cmd_eurdep_export(args) -> int:
     # The apps' models exist only once main() has set Django up.
-    from ungpho.monitoring.eurdep_io import eurdep_export
+    from ungpho.monitoring.doors.eurdep_io import eurdep_export
     from ungpho.monitoring.simulate import time_parse
 
     try:

@@ -37,17 +37,17 @@ def cmd_category_v(args) -> int:
 
 def _registry(name: str, what: str):
     """The import and export commands of one kind of entry (``facilities``, ``sources``,
-    ``chemicals``): the functions of ``ungpho.preparedness.registry_import|export``."""
+    ``chemicals``): the functions of ``ungpho.preparedness.registry.file_import|export``."""
     def cmd_import(args) -> int:
         # The apps' models exist only once main() has set Django up.
-        from ungpho.preparedness import registry_import
+        from ungpho.preparedness.registry import file_import as registry_import
 
         return cli_import(args, command=f"{name} import",
                           importer=getattr(registry_import, f"{name}_import"))
 
     def cmd_export(args) -> int:
         # The apps' models exist only once main() has set Django up.
-        from ungpho.preparedness import registry_export
+        from ungpho.preparedness.registry import file_export as registry_export
 
         return cli_export(args, what=what,
                           write_csv=getattr(registry_export, f"{name}_export_csv"),

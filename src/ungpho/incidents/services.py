@@ -12,7 +12,7 @@ from ungpho.incidents.notification.reports import (
     notifications_enqueue_for_incident,
     notifications_enqueue_for_level,
 )
-from ungpho.incidents.report_deadlines import report_deadline_start
+from ungpho.incidents.reports.deadlines import report_deadline_start
 from ungpho.preparedness.models import RadioactiveSource
 
 #: How many of the latest exceeding readings a report keeps as evidence.

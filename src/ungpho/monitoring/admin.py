@@ -24,12 +24,12 @@ from ungpho.monitoring.models import (
     StationParameter,
     Threshold,
 )
-from ungpho.monitoring.registry_export import (
+from ungpho.monitoring.registry.file_export import (
     STATION_COLUMNS,
     stations_export_csv,
     stations_export_geojson,
 )
-from ungpho.monitoring.registry_import import point_province
+from ungpho.monitoring.registry.file_import import point_province
 from ungpho.monitoring.services import mapping_set, station_upsert, threshold_set
 from ungpho.platform.admin_read_only import (
     ReadOnlyAdmin,  # what the pipeline wrote stays as written

@@ -21,10 +21,10 @@ from ungpho.alerts.models import PublicMessage
 from ungpho.audit.services import Actor, audit_image
 from ungpho.core.formats.cap import BASES
 from ungpho.core.validate import Invalid, gettext_noop, json_problems, time_checked
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry
-from ungpho.incidents.response import IncidentError
-from ungpho.incidents.roles import role_holder
+from ungpho.incidents.response.roles import role_holder
 from ungpho.public.area import AREA_FIELDS, area_check, area_default, incident_location
 from ungpho.public.prefill import basis_default, message_prefill, next_update_default
 from ungpho.public.render import (

@@ -13,7 +13,7 @@ from django.utils import translation
 from ungpho.core.rules.alarm import alarm_level_id
 from ungpho.core.rules.loader import Instrument
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.roles import role_holder
+from ungpho.incidents.response.roles import role_holder
 from ungpho.incidents.selectors import incident_title
 from ungpho.public.area import Location, initial_measures
 from ungpho.public.render import when_text

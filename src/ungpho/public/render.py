@@ -18,7 +18,7 @@ from ungpho.core.rules.guidance import PublicMessages, PublicSafety, template_na
 from ungpho.core.rules.loader import Instrument, rules_in_force
 from ungpho.core.rules.messages import public_message
 from ungpho.core.vietnam_time import VIETNAM
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.errors import IncidentError
 
 #: Vietnam's time (UTC+7, no daylight saving): the time the public reads.
 STAMPED = ("date", "time", "sequence_number", "next_update_time")

@@ -16,8 +16,8 @@ from ungpho.alerts.links import public_url
 from ungpho.alerts.models import PublicMessage
 from ungpho.core.validate import POSITIVE_INTEGER
 from ungpho.core.vietnam_time import VIETNAM
-from ungpho.incidents.response import IncidentError
-from ungpho.incidents.roles import role_holder
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.response.roles import role_holder
 from ungpho.incidents.selectors import incidents_open, message_current
 from ungpho.incidents.views.form_input import form_int, form_time
 from ungpho.platform.forms import message_shown, problems_shown

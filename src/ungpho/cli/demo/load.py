@@ -29,10 +29,10 @@ from ungpho.core.rules.loader import RULES_DIR
 from ungpho.core.vietnam_time import VIETNAM
 from ungpho.faults.models import DeadLetter
 from ungpho.geo.selectors import province_for_point
-from ungpho.incidents import response as incident_response
+from ungpho.incidents import lifecycle as incident_response
 from ungpho.incidents.models import IncidentReport
+from ungpho.monitoring.doors.mqtt_messages import messages_store
 from ungpho.monitoring.models import Parameter, Reading
-from ungpho.monitoring.mqtt_messages import messages_store
 from ungpho.monitoring.pipeline import Ingestor, RawItem
 from ungpho.monitoring.services import (
     readings_ingest,

@@ -11,16 +11,16 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from ungpho.incidents.closure import final_report_save, incident_closure_decide
+from ungpho.incidents.closure.decision import final_report_save, incident_closure_decide
 from ungpho.incidents.deadlines import deadline_meet
+from ungpho.incidents.lifecycle import incident_classify, incident_open
 from ungpho.incidents.models import ActivationPackage, Deadline, Incident, IncidentTask
-from ungpho.incidents.packages import package_apply, packages_suggest
-from ungpho.incidents.phases import checklist_tick, incident_phases, phase_advance
-from ungpho.incidents.reception import report_receive
-from ungpho.incidents.response import incident_classify, incident_open
-from ungpho.incidents.roles import role_appoint
-from ungpho.incidents.sitreps import sitrep_issue
-from ungpho.incidents.tasks import task_update
+from ungpho.incidents.reports.reception import report_receive
+from ungpho.incidents.response.packages import package_apply, packages_suggest
+from ungpho.incidents.response.phases import checklist_tick, incident_phases, phase_advance
+from ungpho.incidents.response.roles import role_appoint
+from ungpho.incidents.response.sitreps import sitrep_issue
+from ungpho.incidents.response.tasks import task_update
 
 
 def _user(username: str):

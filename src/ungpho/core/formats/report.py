@@ -1,7 +1,7 @@
 """A report as plain data, for the renderers (``report_pdf``, ``report_docx``): a heading
 and a list of sections, each with a Vietnamese title (and its English rendering, printed
 smaller) and blocks of paragraphs and tables. Built by the Django side from an incident's
-record (``ungpho.incidents.final_report``); rendering needs nothing else.
+record (``ungpho.incidents.closure.final_report``); rendering needs nothing else.
 
 The heading follows the layout of Vietnamese administrative documents (Nghị định
 30/2020/NĐ-CP, Phụ lục I): the issuing body and number at the left, the national motto at

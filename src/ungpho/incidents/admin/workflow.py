@@ -15,7 +15,7 @@ from ungpho.incidents.models import (
     PhaseChange,
     SituationReport,
 )
-from ungpho.incidents.phases import incident_phases
+from ungpho.incidents.response.phases import incident_phases
 from ungpho.platform.admin_read_only import ReadOnlyAdmin
 from ungpho.platform.i18n import localized
 

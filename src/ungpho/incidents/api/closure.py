@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from ungpho.core.validate import POSITIVE_INTEGER, Int, Text
-from ungpho.incidents.closure import final_report_save, incident_closure_decide
-from ungpho.incidents.final_report import report_response
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.closure.decision import final_report_save, incident_closure_decide
+from ungpho.incidents.closure.final_report import report_response
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.selectors import incidents_visible
 from ungpho.platform.api_auth import AUTH
 from ungpho.platform.api_errors import errors_response

@@ -14,14 +14,14 @@ from ninja import Router, Schema, Status
 
 from ungpho.core.rules.facts import FactsError
 from ungpho.core.validate import BIGINT, SMALLINT, Int, Text
-from ungpho.incidents.models import Incident
-from ungpho.incidents.response import (
-    IncidentError,
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import (
     incident_classify,
     incident_open,
     report_link,
 )
-from ungpho.incidents.roles import role_appoint, roles_current
+from ungpho.incidents.models import Incident
+from ungpho.incidents.response.roles import role_appoint, roles_current
 from ungpho.incidents.selectors import incident_list_open, incidents_open, incidents_visible
 from ungpho.platform.api_auth import AUTH
 from ungpho.platform.api_errors import errors_response

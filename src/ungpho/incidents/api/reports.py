@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from ungpho.core.validate import Invalid, json_loads
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.reception import report_receive
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.reports.reception import report_receive
 from ungpho.incidents.selectors import incident_title, reports_visible
 from ungpho.platform.api_auth import AUTH
 from ungpho.platform.api_errors import errors_response

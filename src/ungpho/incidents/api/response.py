@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from ungpho.core.validate import POSITIVE_INTEGER, Int, Moment, Text
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import ActivationPackage, IncidentTask, SituationReport
-from ungpho.incidents.packages import package_apply
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.response.packages import package_apply
+from ungpho.incidents.response.tasks import task_create, task_update
 from ungpho.incidents.selectors import incidents_open, tasks_marked
-from ungpho.incidents.tasks import task_create, task_update
 from ungpho.platform.api_auth import AUTH
 from ungpho.platform.api_errors import errors_response
 

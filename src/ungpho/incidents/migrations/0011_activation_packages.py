@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from ungpho.incidents.packages import packages_seed
+    from ungpho.incidents.response.packages import packages_seed
 
     packages_seed(apps)
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ungpho.core.validate import POSITIVE_INTEGER
-from ungpho.incidents.closure import (
+from ungpho.incidents.closure.decision import (
     REPORT_FIELDS,
     REPORT_REQUIRED,
     closure_check,
@@ -23,10 +23,10 @@ from ungpho.incidents.closure import (
     final_report_save,
     incident_closure_decide,
 )
-from ungpho.incidents.final_report import REPORT_FORMATS, report_response
+from ungpho.incidents.closure.final_report import REPORT_FORMATS, report_response
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import ClosureDecision, FinalReport
-from ungpho.incidents.response import IncidentError
-from ungpho.incidents.roles import role_holder
+from ungpho.incidents.response.roles import role_holder
 from ungpho.incidents.selectors import incidents_visible
 from ungpho.incidents.views.form_input import form_int
 from ungpho.platform.forms import problems_shown

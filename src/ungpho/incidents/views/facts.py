@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from ungpho.core.rules.facts import FactsError
 from ungpho.core.validate import SMALLINT, Invalid, json_loads
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import incident_classify
 from ungpho.incidents.models import Classification
-from ungpho.incidents.response import IncidentError, incident_classify
 from ungpho.incidents.selectors import incidents_open
 from ungpho.incidents.views.facts_form import facts_form, facts_from_form, facts_values, field_of
 from ungpho.incidents.views.form_input import form_int

@@ -18,7 +18,7 @@ from ungpho.core.validate import (
     int_parse,
     local_time_parse,
 )
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.errors import IncidentError
 
 ERR_NO_USER = gettext_noop("no such person")
 

@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ungpho.incidents.deadlines import deadline_acknowledge, deadline_meet
-from ungpho.incidents.models import IncidentLogEntry
-from ungpho.incidents.page_cards import cards_context
-from ungpho.incidents.response import (
-    IncidentError,
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import (
     incident_note,
     incident_open,
     report_link,
 )
+from ungpho.incidents.models import IncidentLogEntry
+from ungpho.incidents.page_cards import cards_context
 from ungpho.incidents.selectors import (
     deadlines_marked,
     incident_list_open,

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from ungpho.core.rules.reception import CALLER, MANDATORY, PLACEMENT, form_fields
 from ungpho.core.vietnam_time import VIETNAM
 from ungpho.geo.selectors import province_list
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.reception import reception_form_in_force, report_receive
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.reports.reception import reception_form_in_force, report_receive
 from ungpho.incidents.selectors import (
     incident_duplicates,
     incident_title,

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import IncidentReport
-from ungpho.incidents.report_status import CLOSE_CHOICES, report_close, report_reopen
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.reports.status import CLOSE_CHOICES, report_close, report_reopen
 from ungpho.incidents.selectors import incident_list_open, incident_title, reports_visible
 from ungpho.incidents.views.reception import report_detail
 from ungpho.platform.forms import message_shown

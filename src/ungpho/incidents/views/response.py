@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ungpho.core.validate import BIGINT, POSITIVE_INTEGER, POSITIVE_SMALLINT
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import (
     ActivationPackage,
     ChecklistTick,
@@ -22,13 +23,17 @@ from ungpho.incidents.models import (
     PhaseChange,
     SituationReport,
 )
-from ungpho.incidents.packages import package_apply, packages_suggest
-from ungpho.incidents.phases import checklist_tick, checklist_untick, phase_advance, phases_state
-from ungpho.incidents.response import IncidentError
-from ungpho.incidents.roles import role_candidates
+from ungpho.incidents.response.packages import package_apply, packages_suggest
+from ungpho.incidents.response.phases import (
+    checklist_tick,
+    checklist_untick,
+    phase_advance,
+    phases_state,
+)
+from ungpho.incidents.response.roles import role_candidates
+from ungpho.incidents.response.sitreps import sitrep_draft, sitrep_issue, sitrep_last
+from ungpho.incidents.response.tasks import task_create, task_update
 from ungpho.incidents.selectors import incidents_open, tasks_marked
-from ungpho.incidents.sitreps import sitrep_draft, sitrep_issue, sitrep_last
-from ungpho.incidents.tasks import task_create, task_update
 from ungpho.incidents.views.form_input import form_int, form_time, form_user
 from ungpho.platform.forms import problems_shown
 

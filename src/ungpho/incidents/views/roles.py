@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import IncidentRole
-from ungpho.incidents.response import IncidentError
-from ungpho.incidents.roles import role_appoint, role_candidates, roles_current
+from ungpho.incidents.response.roles import role_appoint, role_candidates, roles_current
 from ungpho.incidents.selectors import incidents_open
 from ungpho.incidents.views.form_input import form_user
 from ungpho.platform.forms import problems_shown

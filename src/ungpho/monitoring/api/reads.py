@@ -185,7 +185,7 @@ def eurdep(request: HttpRequest, since: str | None = None, until: str | None = N
     """Valid ambient gamma dose rates of the radiation stations in the caller's scope
     (``station``: comma-separated codes) as one EURDEP 2.1 message, streamed as text
     (``monitoring.eurdep_io``)."""
-    from ungpho.monitoring.eurdep_io import eurdep_export_lines
+    from ungpho.monitoring.doors.eurdep_io import eurdep_export_lines
 
     start, end = _window(since, until, dt.timedelta(days=1))
     codes = [c for c in (station or "").split(",") if c]

@@ -43,7 +43,7 @@ from ungpho.core.formats.station_file import (
 from ungpho.faults.doors import database_at_fault
 from ungpho.faults.models import DeadLetter
 from ungpho.faults.services import deadletter_keep
-from ungpho.monitoring.file_open import (
+from ungpho.monitoring.doors.file_open import (
     ERR_NAME,
     SMALL_FILE_BYTES,
     Beneath,
@@ -54,7 +54,7 @@ from ungpho.monitoring.file_open import (
     open_following,
     unreadable_reason,
 )
-from ungpho.monitoring.file_records import (
+from ungpho.monitoring.doors.file_records import (
     ACTIVE,
     DONE,
     NAME_CHARS,
@@ -64,7 +64,7 @@ from ungpho.monitoring.file_records import (
     records_insert,
     records_known,
 )
-from ungpho.monitoring.file_stations import Stations, file_station
+from ungpho.monitoring.doors.file_stations import Stations, file_station
 from ungpho.monitoring.models import Reading, Station
 from ungpho.monitoring.pipeline import FlushResult, Ingestor, Rejected
 

@@ -9,7 +9,7 @@ Sources:
   facility or mobile within a permitted area, never at two facilities; the CAS check digit).
 - RFC 7946 §3.1.6 and OGC Simple Features (shapely ``is_valid``) for the polygons.
 
-Columns: those of ``ungpho.preparedness.registry_export``; the read-only ones
+Columns: those of ``ungpho.preparedness.registry.file_export``; the read-only ones
 (``category_computed``, ``activity_now_bq``, ``group``) are accepted in the header and
 ignored. Cells:
 - dates YYYY-MM-DD; booleans ``true`` / ``false`` (also 1 / 0, yes / no); numbers with a
@@ -60,7 +60,7 @@ from ungpho.core.formats.registry_file import (
     where_text,
 )
 from ungpho.preparedness.models import CATEGORIES, Facility, HazardousChemical, RadioactiveSource
-from ungpho.preparedness.registry_cells import (
+from ungpho.preparedness.registry.cells import (
     area,
     bool_cell,
     code_cell,
@@ -71,7 +71,7 @@ from ungpho.preparedness.registry_cells import (
     upper,
     zone_radii,
 )
-from ungpho.preparedness.registry_export import (
+from ungpho.preparedness.registry.file_export import (
     CHEMICAL_COLUMNS,
     FACILITY_COLUMNS,
     FACILITY_CSV_COLUMNS,

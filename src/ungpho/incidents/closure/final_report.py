@@ -24,7 +24,7 @@ from ungpho.core.formats.report_docx import report_docx
 from ungpho.core.formats.report_pdf import report_pdf
 from ungpho.core.rules.decision import Text
 from ungpho.core.vietnam_time import VIETNAM
-from ungpho.incidents.closure import closure_instrument
+from ungpho.incidents.closure.decision import closure_instrument
 from ungpho.incidents.models import (
     ClosureDecision,
     Deadline,
@@ -32,7 +32,7 @@ from ungpho.incidents.models import (
     Incident,
     IncidentRole,
 )
-from ungpho.incidents.roles import role_holder
+from ungpho.incidents.response.roles import role_holder
 
 TITLE = Text("Báo cáo kết thúc sự cố", "Incident closure report")
 CITATION = "Phụ lục VII, mục 6"

@@ -1,5 +1,5 @@
 """Cells of the risk registry's files read into the services' values, each raising
-ValueError with the reason (``ungpho.preparedness.registry_import``).
+ValueError with the reason (``ungpho.preparedness.registry.file_import``).
 
 Sources: ISO 8601 (dates YYYY-MM-DD); RFC 7946 §3.1.6 (Polygon, MultiPolygon in lon/lat);
 OGC Simple Features validity (shapely ``is_valid``); TT 12/2023/TT-BKHCN Phụ lục IV (the

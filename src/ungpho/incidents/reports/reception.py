@@ -21,10 +21,10 @@ from ungpho.core.rules.guidance import ReceptionForm
 from ungpho.core.rules.loader import Instrument, rules_in_force
 from ungpho.core.rules.reception import ReceptionError, reception_facts, reception_parse
 from ungpho.geo.models import Province
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import IncidentReport
 from ungpho.incidents.notification.reports import notifications_enqueue_for_incident
-from ungpho.incidents.report_deadlines import report_deadline_start
-from ungpho.incidents.response import IncidentError
+from ungpho.incidents.reports.deadlines import report_deadline_start
 from ungpho.preparedness.category import facility_facts, source_activity_bq
 from ungpho.preparedness.models import Facility, RadioactiveSource
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 
 from ungpho.audit.services import Actor
-from ungpho.faults.doors import StillDead, door_register
+from ungpho.faults.doors import StillDead
 from ungpho.faults.models import DeadLetter
 
 RETRY_ACTOR = Actor("system", "deadletters retry")
@@ -29,8 +29,8 @@ ERR_NOT_WHOLE = ("{source} is no longer there and the letter keeps {kept}: put t
 
 def station_file_retry(letter: DeadLetter) -> str:
     """Retry of a station file's letter (doors ``file`` and ``cli``)."""
-    from ungpho.monitoring.drop_folder import file_move
-    from ungpho.monitoring.files import file_bytes_ingest, files_ingest
+    from ungpho.monitoring.doors.drop_folder import file_move
+    from ungpho.monitoring.doors.files import file_bytes_ingest, files_ingest
 
     path, beneath = _on_disk(letter)
     if path is not None:
@@ -50,7 +50,7 @@ def station_file_retry(letter: DeadLetter) -> str:
 
 
 def eurdep_retry(letter: DeadLetter) -> str:
-    from ungpho.monitoring.eurdep_io import eurdep_bytes_import, eurdep_file_import
+    from ungpho.monitoring.doors.eurdep_io import eurdep_bytes_import, eurdep_file_import
 
     if os.path.lexists(letter.source):
         summary = eurdep_file_import(letter.source, by=RETRY_ACTOR, door=None)
@@ -89,21 +89,9 @@ def _whole(letter: DeadLetter) -> bytes:
 def tracker_retry(letter: DeadLetter) -> str:
     """A tracker's letter came over MQTT (its topic: the message goes through the MQTT door
     again, token and all) or over HTTP (its token was checked before it was kept)."""
-    from ungpho.monitoring.mqtt_messages import mqtt_letter_retry
+    from ungpho.monitoring.doors.mqtt_messages import mqtt_letter_retry
     from ungpho.preparedness.tracker_letters import tracker_letter_retry
 
     if letter.source.startswith("ungpho/trackers/"):
         return mqtt_letter_retry(letter)
     return tracker_letter_retry(letter)
-
-
-def doors_register() -> None:
-    from ungpho.monitoring.api.ingest import http_letter_retry
-    from ungpho.monitoring.mqtt_messages import mqtt_letter_retry
-
-    door_register(DeadLetter.Door.FILE, station_file_retry)
-    door_register(DeadLetter.Door.CLI, station_file_retry)
-    door_register(DeadLetter.Door.EURDEP, eurdep_retry)
-    door_register(DeadLetter.Door.HTTP, http_letter_retry)
-    door_register(DeadLetter.Door.MQTT, mqtt_letter_retry)
-    door_register(DeadLetter.Door.TRACKER, tracker_retry)

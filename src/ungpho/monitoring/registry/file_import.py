@@ -7,7 +7,7 @@ Sources:
 - Vietnam's extent: the bounding box of the 34 province polygons of NQ 202/2025/QH15
   (``ungpho.core.geo.provinces``), about 8.42–23.37 °N, 102.12–109.47 °E.
 
-Columns: those of ``ungpho.monitoring.registry_export`` (``IMPORT_COLUMNS``); state and
+Columns: those of ``ungpho.monitoring.registry.file_export`` (``IMPORT_COLUMNS``); state and
 last_reading_at are accepted in the header and ignored. In GeoJSON the position is the
 geometry only.
 
@@ -70,7 +70,7 @@ from ungpho.core.validate import INTEGER
 from ungpho.geo.models import Province
 from ungpho.geo.selectors import province_for_point
 from ungpho.monitoring.models import Parameter, Station
-from ungpho.monitoring.registry_export import CSV_COLUMNS, IMPORT_COLUMNS, STATION_COLUMNS
+from ungpho.monitoring.registry.file_export import CSV_COLUMNS, IMPORT_COLUMNS, STATION_COLUMNS
 from ungpho.monitoring.services import mapping_set, station_upsert, threshold_set
 
 _CHOICES = {"ministry": Station.Ministry, "type": Station.Type, "status": Station.Status}

@@ -24,10 +24,11 @@ from ungpho.core.validate import (
     time_parse,
 )
 from ungpho.core.vietnam_time import vietnam_text
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import ERR_CLOSED
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentTask
-from ungpho.incidents.response import ERR_CLOSED, IncidentError
-from ungpho.incidents.roles import role_candidates
+from ungpho.incidents.response.roles import role_candidates
 
 ERR_TITLE = gettext_noop("a task needs its title")
 ERR_OWNER = gettext_noop("%(owner)s is not among the people who may act on this incident (the "

@@ -16,6 +16,8 @@ from django.db.models import Max
 from ungpho.audit.services import Actor, audit_image
 from ungpho.core.validate import Invalid, text_problem, time_checked
 from ungpho.core.vietnam_time import vietnam_text
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import ERR_CLOSED, scope_named
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import (
     Deadline,
@@ -24,7 +26,6 @@ from ungpho.incidents.models import (
     IncidentTask,
     SituationReport,
 )
-from ungpho.incidents.response import ERR_CLOSED, IncidentError, scope_named
 
 #: Hours until the next report, as the draft proposes it.
 SITREP_INTERVAL_H = 4

@@ -16,9 +16,10 @@ from ungpho.accounts.roles import Role
 from ungpho.alerts.selectors import on_duty
 from ungpho.audit.services import Actor
 from ungpho.core.validate import Message, gettext_noop
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import ERR_CLOSED
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Incident, IncidentLogEntry, IncidentRole
-from ungpho.incidents.response import ERR_CLOSED, IncidentError
 
 ERR_NOT_ROLE = "{role!r} is not one of {roles}"
 ERR_NO_USER = gettext_noop("choose the person to appoint")

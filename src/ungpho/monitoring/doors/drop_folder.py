@@ -21,8 +21,8 @@ from pathlib import Path
 from django.conf import settings
 
 from ungpho.faults.models import DeadLetter
-from ungpho.monitoring.file_records import NAME_CHARS
-from ungpho.monitoring.files import files_ingest, station_files
+from ungpho.monitoring.doors.file_records import NAME_CHARS
+from ungpho.monitoring.doors.files import files_ingest, station_files
 from ungpho.monitoring.models import IngestFile
 
 log = logging.getLogger(__name__)

@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from ungpho.audit.services import Actor
 from ungpho.core.response.packages import incident_kinds, package_fit
 from ungpho.core.yaml_strict import yaml_strict
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import ERR_CLOSED
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import (
     ActivationPackage,
@@ -29,9 +31,8 @@ from ungpho.incidents.models import (
     PackageApplication,
 )
 from ungpho.incidents.notification.plans import incident_notify
-from ungpho.incidents.response import ERR_CLOSED, IncidentError
-from ungpho.incidents.roles import roles_current
-from ungpho.incidents.tasks import task_create
+from ungpho.incidents.response.roles import roles_current
+from ungpho.incidents.response.tasks import task_create
 
 SEED = Path(__file__).with_name("activation_packages.yaml")
 ERR_INACTIVE = "package {code} is not active"

@@ -29,6 +29,8 @@ from ungpho.core.rules.loader import rules_in_force
 from ungpho.core.rules.restoration import restoration_end
 from ungpho.core.rules.units import UnitError, decimal_parse, measure_parse
 from ungpho.core.validate import text_problem
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import ERR_CLOSED
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import (
     CloseReason,
@@ -40,8 +42,7 @@ from ungpho.incidents.models import (
     IncidentReport,
     ReportStatusChange,
 )
-from ungpho.incidents.response import ERR_CLOSED, IncidentError
-from ungpho.incidents.roles import role_holder
+from ungpho.incidents.response.roles import role_holder
 
 #: The officer-written sections, in the report's order (Phụ lục VII.6).
 REPORT_FIELDS = ("recipients", "activities", "countermeasures", "consequences_people",

@@ -12,13 +12,13 @@ from django.db import IntegrityError, transaction
 
 from ungpho.audit.services import Actor, audit_image, audit_record, snapshot
 from ungpho.core.validate import Message, gettext_noop, text_problem
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.models import (
     CloseReason,
     Incident,
     IncidentReport,
     ReportStatusChange,
 )
-from ungpho.incidents.response import IncidentError
 
 #: What the officer may choose; the others are the system's.
 CLOSE_CHOICES = (CloseReason.FALSE_ALARM, CloseReason.DUPLICATE, CloseReason.TEST,

@@ -1,5 +1,5 @@
 """Export of the risk registry (CSV, GeoJSON): facilities, radioactive sources, hazardous
-chemicals. How a file is read back is in ``ungpho.preparedness.registry_import``.
+chemicals. How a file is read back is in ``ungpho.preparedness.registry.file_import``.
 
 Sources:
 - RFC 4180 (CSV: a header line, then one record per line).

@@ -9,7 +9,7 @@ type, province (2-digit code), facility (code), lat, lon, reporting_interval_s, 
 file_prefix, background_usv_h, thresholds, mappings; state and last_reading_at are
 exported for reading and ignored on import. In GeoJSON the position is the geometry only.
 The ``thresholds`` and ``mappings`` cell syntax, and how a file is read back, are in
-``ungpho.monitoring.registry_import``.
+``ungpho.monitoring.registry.file_import``.
 
 Readings (where the sources are silent):
 - Numbers are written in their shortest exact form, ``1`` rather than ``1.0``; an unset

@@ -65,7 +65,7 @@ from ungpho.core.monitoring.qc import DISQUALIFYING
 from ungpho.faults.doors import database_at_fault
 from ungpho.faults.models import DeadLetter
 from ungpho.faults.services import deadletter_keep
-from ungpho.monitoring.file_open import Unreadable, open_following, unreadable_reason
+from ungpho.monitoring.doors.file_open import Unreadable, open_following, unreadable_reason
 from ungpho.monitoring.models import Parameter, Reading, RejectedLine, Station
 from ungpho.monitoring.pipeline import Ingestor, RawItem
 

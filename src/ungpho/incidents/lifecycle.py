@@ -22,10 +22,11 @@ from ungpho.core.rules.loader import rules_in_force
 from ungpho.core.rules.sources import source_status_classified
 from ungpho.core.validate import gettext_noop, text_problem
 from ungpho.incidents.deadlines import deadline_meet, deadlines_set
+from ungpho.incidents.errors import IncidentError
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import Classification, Incident, IncidentLogEntry, IncidentReport
 from ungpho.incidents.notification.plans import incident_notify
-from ungpho.incidents.report_deadlines import report_deadline_hand_over
+from ungpho.incidents.reports.deadlines import report_deadline_hand_over
 from ungpho.incidents.selectors import incident_title
 from ungpho.preparedness.services import LOST, source_status_set
 
@@ -33,14 +34,6 @@ ERR_LINKED = "report {report} is already linked to {incident}"
 ERR_CLOSED = "incident {incident} is closed"
 ERR_REASON = gettext_noop("a classification that departs from the suggestion needs its "
                           "written reason")
-
-
-class IncidentError(ValueError):
-    """``problems``: (field, message) pairs."""
-
-    def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
 
 
 def _report_for_update(report: IncidentReport) -> IncidentReport:

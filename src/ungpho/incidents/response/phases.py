@@ -22,9 +22,10 @@ from ungpho.core.response.phases import (
 from ungpho.core.rules.classify import decision_date
 from ungpho.core.rules.guidance import ResponsePhases
 from ungpho.core.rules.loader import Instrument, rules_in_force
+from ungpho.incidents.errors import IncidentError
+from ungpho.incidents.lifecycle import ERR_CLOSED
 from ungpho.incidents.log import log_add
 from ungpho.incidents.models import ChecklistTick, Incident, IncidentLogEntry, PhaseChange
-from ungpho.incidents.response import ERR_CLOSED, IncidentError
 
 ERR_NO_PHASES = "{instrument} as held has no Phụ lục VII (response phases)"
 ERR_STALE_PHASE = ("the incident moved to phase {now} meanwhile (you saw phase {seen}); "

@@ -38,7 +38,11 @@ from django.db import close_old_connections, connection
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from ungpho.monitoring.mqtt_messages import READINGS_TOPIC, DatabaseUnavailable, messages_store
+from ungpho.monitoring.doors.mqtt_messages import (
+    READINGS_TOPIC,
+    DatabaseUnavailable,
+    messages_store,
+)
 from ungpho.preparedness.trackers import TOPIC as TRACKER_TOPIC
 
 log = logging.getLogger(__name__)
