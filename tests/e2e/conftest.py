@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,36 +32,67 @@ print(m.station_token_issue(station=station))
 """
 
 
+def _process_env(data_dir, database_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "MQTT_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update({"UNGPHO_DATA_DIR": str(data_dir), "UNGPHO_WORKER_POLL_S": "0.2",
+                "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"})
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def _pg_admin(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/postgres"))
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """A database migrated once per test process by ``ungpho migrate``, with the data folder
+    that goes with it (secret and audit keys): each test starts from a copy of it instead of
+    migrating again. SQLite: the folder holds the database file; PostgreSQL (DATABASE_URL
+    set): a template database, copied by CREATE DATABASE … TEMPLATE."""
+    import psycopg
+
+    data_dir = tmp_path_factory.mktemp("migrated") / "data"
+    url = os.environ.get("DATABASE_URL")
+    name = None
+    if url:
+        name = f"ungpho_e2e_template_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(_pg_admin(url), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    ungpho("migrate", env=_process_env(data_dir, url))
+    yield data_dir, name
+    if name:
+        with psycopg.connect(_pg_admin(os.environ["DATABASE_URL"]), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def fresh_database(tmp_path):
-    """A database nobody else uses: SQLite in tmp, or a new PostgreSQL database when the
-    suite runs on PostgreSQL (DATABASE_URL set), dropped afterwards."""
+def fresh_database(migrated_template):
+    """A migrated database nobody else uses: SQLite in the test's data folder, or a new
+    PostgreSQL database when the suite runs on PostgreSQL (DATABASE_URL set), dropped
+    afterwards."""
+    import psycopg
+
     url = os.environ.get("DATABASE_URL")
     if not url:
         yield None
         return
-    import psycopg
-
     name = f"ungpho_e2e_{uuid.uuid4().hex[:10]}"
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(admin, autocommit=True) as conn:
+    with psycopg.connect(_pg_admin(url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template[1]}"')
+    yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    with psycopg.connect(_pg_admin(url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def ungpho_env(tmp_path, fresh_database):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "MQTT_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update({"UNGPHO_DATA_DIR": str(tmp_path / "data"), "UNGPHO_WORKER_POLL_S": "0.2",
-                "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"})
-    if fresh_database:
-        env["DATABASE_URL"] = fresh_database
-    ungpho("migrate", env=env)
-    return env
+def ungpho_env(tmp_path, migrated_template, fresh_database):
+    """The environment of ungpho processes on a migrated database of their own."""
+    shutil.copytree(migrated_template[0], tmp_path / "data")
+    return _process_env(tmp_path / "data", fresh_database)
 
 
 @pytest.hookimpl(wrapper=True)

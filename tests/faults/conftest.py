@@ -5,6 +5,7 @@ Chromium). See README.md in this folder for which test covers which finding."""
 # Real processes against a database of their own (the CLI, worker and browser tests here).
 from tests.e2e.conftest import (  # noqa: E402, F401
     fresh_database,
+    migrated_template,
     processes,
     pytest_runtest_makereport,
     ungpho_env,

@@ -32,14 +32,14 @@ GOOD_CO = "CO-1,Co60,1.5 TBq,2020-06-01,bachmai,,"
 
 
 def _import(kind: str, text: str, fmt: str = "csv"):
-    from ungpho.preparedness import registry_import
+    from ungpho.preparedness.registry import file_import as registry_import
 
     source = text if isinstance(text, dict) else io.StringIO(text)
     return getattr(registry_import, f"{kind}_import")(source, fmt=fmt)
 
 
 def _export_csv(kind: str) -> str:
-    from ungpho.preparedness import registry_export
+    from ungpho.preparedness.registry import file_export as registry_export
 
     out = io.StringIO()
     getattr(registry_export, f"{kind}_export_csv")(out)
@@ -47,7 +47,7 @@ def _export_csv(kind: str) -> str:
 
 
 def _export_geojson(kind: str) -> dict:
-    from ungpho.preparedness import registry_export
+    from ungpho.preparedness.registry import file_export as registry_export
 
     return getattr(registry_export, f"{kind}_export_geojson")()
 
@@ -133,7 +133,7 @@ def test_csv_export_then_import_into_an_empty_registry_gives_the_same_registry(r
 
 def test_geojson_export_then_import_into_an_empty_registry_gives_the_same_registry(
         registry, tmp_path):
-    from ungpho.preparedness import registry_import
+    from ungpho.preparedness.registry import file_import as registry_import
 
     exported = {kind: _export_geojson(kind) for kind in KINDS}
     _wipe()
