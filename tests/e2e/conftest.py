@@ -36,7 +36,8 @@ def _process_env(data_dir, database_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "MQTT_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update({"UNGPHO_DATA_DIR": str(data_dir), "UNGPHO_WORKER_POLL_S": "0.2",
-                "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"})
+                "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)]),
+                "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONUNBUFFERED": "1"})
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -154,8 +155,7 @@ def processes(ungpho_env, tmp_path):
 
 @pytest.fixture
 def station_token(ungpho_env) -> str:
-    env = {**ungpho_env, "DJANGO_SETTINGS_MODULE": "ungpho.settings"}
-    result = subprocess.run([sys.executable, "-c", SETUP_SNIPPET], env=env, cwd=REPO,
+    result = subprocess.run([sys.executable, "-c", SETUP_SNIPPET], env=ungpho_env, cwd=REPO,
                             capture_output=True, text=True, check=True)
     return result.stdout.strip().splitlines()[-1]
 
